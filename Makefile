@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: MIT
+# natter — build, test, install. `make run` and `make check` install missing
+# build dependencies first (contrib/install-deps) when pkg-config cannot find them.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+LIBS_PC := ncursesw libsodium sqlite3
+TEST_PC := check
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT ?= -O2 -g
+# Recursive (=) so pkg-config runs only when a recipe needs it, after `deps`.
+PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC))
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC))
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PC))
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(TEST_PC))
+ALL_CFLAGS = $(WARN) $(DEFS) -Inet -Isrc -Iui -Ibuild $(PC_CFLAGS) $(CFLAGS)
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+NET_SRC := $(wildcard net/*.c)
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRC := $(wildcard ui/*.c)
+LIB_SRC := $(NET_SRC) $(CORE_SRC) $(UI_SRC)
+TEST_SRC := $(wildcard tests/check_*.c)
+HDRS := $(wildcard net/*.h src/*.h ui/*.h)
+
+OBJ := $(LIB_SRC:%.c=build/rel/%.o)
+SAN_OBJ := $(LIB_SRC:%.c=build/san/%.o)
+SAN_TEST_OBJ := $(TEST_SRC:%.c=build/san/%.o)
+
+.PHONY: all check check-run run deps install uninstall clean format unit integration layers
+
+all: natter
+
+natter: build/rel/src/main.o $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(OPT) -o $@ $^ $(PC_LIBS) $(LDFLAGS)
+
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(OPT) -c -o $@ $<
+
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
+
+build/san/tests/%.o: tests/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
+
+build/san/natter: build/san/src/main.o $(SAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(PC_LIBS) $(LDFLAGS)
+
+# One Check runner for every tests/check_<module>.c, each exporting <module>_suite().
+build/suites.h: $(TEST_SRC)
+	@mkdir -p build
+	@for f in $(TEST_SRC); do m=$${f#tests/check_}; m=$${m%.c}; \
+		[ "$$m" = main ] || echo "SUITE($$m)"; done > $@.tmp && mv $@.tmp $@
+
+build/san/tests/check_main.o: build/suites.h
+
+build/san/check_all: $(SAN_TEST_OBJ) $(SAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(CHECK_LIBS) $(PC_LIBS) $(LDFLAGS)
+
+deps:
+	@if ! command -v $(PKG_CONFIG) >/dev/null 2>&1 || \
+	    ! $(PKG_CONFIG) --exists $(LIBS_PC) $(TEST_PC) || ! command -v $(CC) >/dev/null 2>&1; then \
+		echo "natter: missing build dependencies; running contrib/install-deps" >&2; \
+		contrib/install-deps || { echo "natter: install them with: $$(contrib/install-deps --print | tr '\n' ';')" >&2; exit 1; }; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory natter
+	./natter $(ARGS)
+
+check: deps
+	@$(MAKE) --no-print-directory check-run
+
+check-run: layers unit integration
+
+layers:
+	@sh tests/check-layers.sh
+
+unit: build/san/check_all
+	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/san/check_all
+
+integration: build/san/natter
+	@NATTER=$(CURDIR)/build/san/natter sh tests/integration/run.sh
+
+install: natter
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 natter $(DESTDIR)$(BINDIR)/natter
+	install -m 0644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+
+format:
+	clang-format -i net/*.[ch] src/*.[ch] $(wildcard ui/*.[ch]) tests/*.c
+
+clean:
+	rm -rf build natter
