@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* HELLO, MSG and ACK bodies through the bounded buffer API. */
+#include "wire.h"
+#include "nbuf.h"
+#include "nerr.h"
+#include "utf8.h"
+
+#include <string.h>
+
+int wire_hello_encode(const struct wire_hello *h, uint8_t *out, size_t cap, size_t *len)
+{
+	struct nbuf_writer w;
+	size_t n = strlen(h->nick);
+	int r;
+	if (n == 0 || n > WIRE_NICK_MAX)
+		return NERR_TOOLONG;
+	nbuf_writer_init(&w, out, cap);
+	if ((r = nbuf_put_u8(&w, (uint8_t)n)) != 0 || (r = nbuf_put_bytes(&w, h->nick, n)) != 0 ||
+	    (r = nbuf_put_u16(&w, h->port)) != 0)
+		return r;
+	*len = w.len;
+	return 0;
+}
+
+int wire_hello_decode(struct wire_hello *h, const uint8_t *in, size_t len)
+{
+	struct nbuf_reader r;
+	const uint8_t *nick;
+	uint8_t n;
+	uint16_t port;
+	int e;
+	nbuf_reader_init(&r, in, len);
+	if ((e = nbuf_get_u8(&r, &n)) != 0)
+		return e;
+	if (n == 0)
+		return NERR_EMPTY;
+	if (n > WIRE_NICK_MAX)
+		return NERR_TOOLONG;
+	if ((e = nbuf_get_ref(&r, &nick, n)) != 0 || (e = nbuf_get_u16(&r, &port)) != 0 ||
+	    (e = nbuf_expect_end(&r)) != 0)
+		return e;
+	if ((e = utf8_check_nick(nick, n)) != 0)
+		return e;
+	memcpy(h->nick, nick, n);
+	h->nick[n] = '\0';
+	h->port = port;
+	return 0;
+}
+
+int wire_msg_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
+{
+	struct nbuf_writer w;
+	int r;
+	if (m->text_len == 0 || m->text_len > WIRE_TEXT_MAX)
+		return NERR_TOOLONG;
+	nbuf_writer_init(&w, out, cap);
+	if ((r = nbuf_put_bytes(&w, m->id, 16)) != 0 || (r = nbuf_put_u64(&w, m->seq)) != 0 ||
+	    (r = nbuf_put_u64(&w, (uint64_t)m->ts_ms)) != 0 ||
+	    (r = nbuf_put_u32(&w, (uint32_t)m->text_len)) != 0 ||
+	    (r = nbuf_put_bytes(&w, m->text, m->text_len)) != 0)
+		return r;
+	*len = w.len;
+	return 0;
+}
+
+int wire_msg_decode(struct wire_msg *m, const uint8_t *in, size_t len)
+{
+	struct nbuf_reader r;
+	const uint8_t *id, *text;
+	uint64_t seq, ts;
+	uint32_t n;
+	int e;
+	nbuf_reader_init(&r, in, len);
+	if ((e = nbuf_get_ref(&r, &id, 16)) != 0 || (e = nbuf_get_u64(&r, &seq)) != 0 ||
+	    (e = nbuf_get_u64(&r, &ts)) != 0 || (e = nbuf_get_u32(&r, &n)) != 0)
+		return e;
+	if (seq == 0 || ts > INT64_MAX)
+		return NERR_FORMAT;
+	if (n == 0)
+		return NERR_EMPTY;
+	if (n > WIRE_TEXT_MAX)
+		return NERR_TOOLONG;
+	if ((e = nbuf_get_ref(&r, &text, n)) != 0 || (e = nbuf_expect_end(&r)) != 0)
+		return e;
+	if ((e = utf8_check(text, n)) != 0)
+		return e;
+	memcpy(m->id, id, 16);
+	m->seq = seq;
+	m->ts_ms = (int64_t)ts;
+	m->text = (const char *)text;
+	m->text_len = n;
+	return 0;
+}
+
+int wire_ack_encode(uint64_t seq, uint8_t *out, size_t cap, size_t *len)
+{
+	struct nbuf_writer w;
+	int r;
+	nbuf_writer_init(&w, out, cap);
+	if ((r = nbuf_put_u64(&w, seq)) != 0)
+		return r;
+	*len = w.len;
+	return 0;
+}
+
+int wire_ack_decode(uint64_t *seq, const uint8_t *in, size_t len)
+{
+	struct nbuf_reader r;
+	uint64_t v;
+	int e;
+	nbuf_reader_init(&r, in, len);
+	if ((e = nbuf_get_u64(&r, &v)) != 0 || (e = nbuf_expect_end(&r)) != 0)
+		return e;
+	*seq = v;
+	return 0;
+}

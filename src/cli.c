@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* What the command-line front ends share: errors, logging, starting a node,
+ * running its loop, naming peers and printing messages. */
+#include "cli.h"
+#include "ident.h"
+#include "ncrypto.h"
+#include "nerr.h"
+#include "text.h"
+
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("natter: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_log(void *ctx, int level, const char *msg)
+{
+	const struct cli *cli = ctx;
+	if (level <= cli->verbose)
+		fprintf(stderr, "natter: %s\n", msg);
+}
+
+int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int passive)
+{
+	char err[512] = "";
+	struct node_config cfg = cli->node;
+	cfg.passive = passive;
+	int r = node_new(out, &cfg, fn, ctx, err, sizeof err);
+	if (r == 0)
+		return 0;
+	cli_error("%s", err[0] ? err : nerr_str(r));
+	switch (r) {
+	case NERR_USAGE: return EX_USAGE_;
+	case NERR_NET: return EX_UNAVAILABLE_;
+	case NERR_BUSY: return EX_TEMPFAIL_;
+	case NERR_PERM: return EX_NOPERM_;
+	default: return EX_IOERR_;
+	}
+}
+
+static void on_stop_fd(void *ctx, int fd, short revents)
+{
+	char buf[16];
+	(void)ctx;
+	(void)revents;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+void cli_run(struct cli *cli, struct node *n, int (*done)(void *ctx), void *ctx, int64_t deadline)
+{
+	struct loop *l = node_loop(n);
+	int watching = cli->stop_fd >= 0 && loop_add_fd(l, cli->stop_fd, POLLIN, on_stop_fd, NULL) == 0;
+	while (!*cli->stop && !(done && done(ctx))) {
+		int64_t wait = -1;
+		if (deadline >= 0) {
+			wait = deadline - loop_now(l);
+			if (wait <= 0)
+				break;
+		}
+		if (loop_run_once(l, wait) != 0)
+			break;
+	}
+	if (watching)
+		loop_del_fd(l, cli->stop_fd);
+}
+
+int cli_resolve(struct cli *cli, struct node *n, const char *name, uint8_t key[static 32],
+		int quiet_unknown)
+{
+	struct node_peer cand[8];
+	size_t nc = 0;
+	(void)cli;
+	int r = node_resolve(n, name, key, cand, 8, &nc);
+	if (r == 0)
+		return 0;
+	if (r == NERR_AMBIGUOUS) {
+		cli_error("'%s' is ambiguous; it could be:", name);
+		for (size_t i = 0; i < nc; i++)
+			fprintf(stderr, "  %s  %s%s\n", cand[i].fp, cand[i].nick,
+				cand[i].verified ? " (verified)" : "");
+		fputs("  name one by a fingerprint prefix of at least 8 characters\n", stderr);
+		return EX_NOUSER_;
+	}
+	if (!quiet_unknown)
+		cli_error("unknown peer '%s'", name);
+	return EX_NOUSER_;
+}
+
+static const char *state_name(int state)
+{
+	return store_state_name(state);
+}
+
+void cli_print_msg(struct cli *cli, struct node *n, const struct store_msg *m, const char *nick,
+		   const char *peer_fp, int with_state)
+{
+	char ts[TEXT_TIME_LEN], id[33];
+	int out = m->dir == STORE_DIR_OUT;
+	const char *from_nick = out ? node_nick(n) : nick;
+	const char *from_fp = out ? node_fp(n) : peer_fp;
+	const char *to_fp = out ? peer_fp : node_fp(n);
+	text_time(ts, m->ts_ms);
+	if (cli->json) {
+		ncrypto_hex(id, m->id, 16);
+		printf("{\"id\":\"%s\",\"from\":", id);
+		text_put_json(stdout, from_nick, strlen(from_nick));
+		printf(",\"fp\":\"%s\",\"to\":\"%s\",\"ts\":\"%s\",\"seq\":%llu,\"text\":", from_fp,
+		       to_fp, ts, (unsigned long long)m->seq);
+		text_put_json(stdout, m->text, m->text_len);
+		if (with_state)
+			printf(",\"state\":\"%s\"", state_name(m->state));
+		fputs("}\n", stdout);
+	} else {
+		printf("%s\t", ts);
+		text_put_escaped(stdout, from_nick, strlen(from_nick));
+		printf("\t%s\t", from_fp);
+		text_put_escaped(stdout, m->text, m->text_len);
+		if (with_state)
+			printf("\t%s", state_name(m->state));
+		fputc('\n', stdout);
+	}
+	fflush(stdout);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* The command-line front ends: what main() parsed, and one entry point per
+ * mode. Each returns a sysexits code (SPEC.md "Exit status"). */
+#ifndef NATTER_CLI_H
+#define NATTER_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "node.h"
+
+#define EX_OK_ 0
+#define EX_USAGE_ 64
+#define EX_DATAERR_ 65
+#define EX_NOUSER_ 67
+#define EX_UNAVAILABLE_ 69
+#define EX_IOERR_ 74
+#define EX_TEMPFAIL_ 75
+#define EX_NOPERM_ 77
+
+struct cli {
+	struct node_config node;
+	int json;
+	int verbose;
+	int64_t timeout_ms;
+	long history_n; /* -n N; 0 = all */
+	const char *peer;	   /* PEER of --send / --history */
+	char *const *words;	   /* TEXT words of --send */
+	size_t n_words;
+	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+	int stop_fd;		     /* readable when a signal arrived */
+};
+
+int cli_listen_run(struct cli *cli);
+int cli_send_run(struct cli *cli);
+int cli_info_id(struct cli *cli);
+int cli_info_peers(struct cli *cli);
+int cli_info_history(struct cli *cli);
+int cli_info_outbox(struct cli *cli);
+
+/* Shared by the front ends. */
+/* Print "natter: <msg>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The node's log sink: prints when level <= the -v count. */
+void cli_log(void *ctx, int level, const char *msg);
+/* Start a node for this command line and map a failure to an exit code
+ * (printing the reason); 0 on success. */
+int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int passive);
+/* Run the loop until *cli->stop or done() says so, or until deadline (monotonic
+ * ms, < 0 for none); also wakes for the signal pipe. */
+void cli_run(struct cli *cli, struct node *n, int (*done)(void *ctx), void *ctx, int64_t deadline);
+/* Resolve PEER or print why not: 0, EX_NOUSER_ (unknown/ambiguous, with candidates). */
+int cli_resolve(struct cli *cli, struct node *n, const char *name, uint8_t key[static 32],
+		int quiet_unknown);
+/* Print a message as a --listen/--history line (plain or JSON). */
+struct store_msg;
+void cli_print_msg(struct cli *cli, struct node *n, const struct store_msg *m, const char *nick,
+		   const char *peer_fp, int with_state);
+
+#endif

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* The read-mostly modes: --id, --peers, --history, --outbox. They run a
+ * passive node (no lock, no listener), so they work beside a running one. */
+#include "cli.h"
+#include "ncrypto.h"
+#include "nerr.h"
+#include "text.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PEERS_PROBE_MS 400 /* how long --peers listens for probe answers */
+
+static void put_str(struct cli *cli, const char *s)
+{
+	if (cli->json)
+		text_put_json(stdout, s, strlen(s));
+	else
+		text_put_escaped(stdout, s, strlen(s));
+}
+
+int cli_info_id(struct cli *cli)
+{
+	struct node *n;
+	struct node_config saved = cli->node;
+	cli->node.no_discovery = 1;
+	int r = cli_start_node(cli, &n, NULL, NULL, 1);
+	cli->node = saved;
+	if (r != 0)
+		return r;
+	if (cli->json) {
+		fputs("{\"nick\":", stdout);
+		put_str(cli, node_nick(n));
+		printf(",\"fp\":\"%s\"}\n", node_fp(n));
+	} else {
+		printf("%s\n", node_fp(n));
+		put_str(cli, node_nick(n));
+		fputc('\n', stdout);
+	}
+	node_free(n);
+	return EX_OK_;
+}
+
+static int by_nick(const void *a, const void *b)
+{
+	const struct node_peer *x = a, *y = b;
+	int c = strcmp(x->nick, y->nick);
+	return c ? c : strcmp(x->fp, y->fp);
+}
+
+static void print_peer(struct cli *cli, const struct node_peer *p)
+{
+	char addr[64] = "", seen[TEXT_TIME_LEN] = "";
+	if (p->addr.sin_port) {
+		char host[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &p->addr.sin_addr, host, sizeof host);
+		snprintf(addr, sizeof addr, "%s:%u", host, ntohs(p->addr.sin_port));
+	}
+	if (p->last_seen_ms > 0)
+		text_time(seen, p->last_seen_ms);
+	if (cli->json) {
+		fputs("{\"nick\":", stdout);
+		put_str(cli, p->nick);
+		printf(",\"fp\":\"%s\",\"online\":%s,\"addr\":", p->fp, p->online ? "true" : "false");
+		if (addr[0])
+			printf("\"%s\"", addr);
+		else
+			fputs("null", stdout);
+		fputs(",\"last_seen\":", stdout);
+		if (seen[0])
+			printf("\"%s\"", seen);
+		else
+			fputs("null", stdout);
+		printf(",\"verified\":%s,\"alias\":", p->verified ? "true" : "false");
+		if (p->alias[0])
+			put_str(cli, p->alias);
+		else
+			fputs("null", stdout);
+		fputs("}\n", stdout);
+	} else {
+		put_str(cli, p->nick);
+		printf("\t%s\t%s\t%s\t%s%s\n", p->fp, p->online ? "online" : "offline",
+		       addr[0] ? addr : "-", seen[0] ? seen : "-", p->verified ? "\tverified" : "");
+	}
+}
+
+int cli_info_peers(struct cli *cli)
+{
+	struct node *n;
+	struct node_peer *peers = NULL;
+	size_t count = 0;
+	int r = cli_start_node(cli, &n, NULL, NULL, 1);
+	if (r != 0)
+		return r;
+	/* The probe went out at start; every peer answers at once. */
+	cli_run(cli, n, NULL, NULL, loop_now(node_loop(n)) + PEERS_PROBE_MS);
+	if ((r = node_peers(n, &peers, &count)) != 0) {
+		cli_error("cannot list peers: %s", nerr_str(r));
+		node_free(n);
+		return EX_IOERR_;
+	}
+	qsort(peers, count, sizeof *peers, by_nick);
+	for (size_t i = 0; i < count; i++)
+		print_peer(cli, &peers[i]);
+	free(peers);
+	node_free(n);
+	return EX_OK_;
+}
+
+static int start_offline(struct cli *cli, struct node **n)
+{
+	struct node_config saved = cli->node;
+	cli->node.no_discovery = 1;
+	int r = cli_start_node(cli, n, NULL, NULL, 1);
+	cli->node = saved;
+	return r;
+}
+
+int cli_info_history(struct cli *cli)
+{
+	struct node *n;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	uint8_t key[32];
+	char fp[65];
+	int r = start_offline(cli, &n);
+	if (r != 0)
+		return r;
+	if ((r = cli_resolve(cli, n, cli->peer, key, 0)) != 0)
+		goto out;
+	if (store_history(node_store(n), key, (size_t)cli->history_n, &msgs, &count) != 0) {
+		cli_error("cannot read the history: %s", store_errmsg(node_store(n)));
+		r = EX_IOERR_;
+		goto out;
+	}
+	const struct node_peer *p = node_peer_get(n, key);
+	ncrypto_hex(fp, key, 32);
+	for (size_t i = 0; i < count; i++)
+		cli_print_msg(cli, n, &msgs[i], p ? p->nick : fp, fp, 1);
+	r = EX_OK_;
+out:
+	store_msgs_free(msgs, count);
+	node_free(n);
+	return r;
+}
+
+int cli_info_outbox(struct cli *cli)
+{
+	struct node *n;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	int r = start_offline(cli, &n);
+	if (r != 0)
+		return r;
+	if (store_outbox_list(node_store(n), NULL, &msgs, &count) != 0) {
+		cli_error("cannot read the outbox: %s", store_errmsg(node_store(n)));
+		node_free(n);
+		return EX_IOERR_;
+	}
+	int64_t now = text_now_ms();
+	for (size_t i = 0; i < count; i++) {
+		const struct store_msg *m = &msgs[i];
+		const struct node_peer *p = node_peer_get(n, m->peer);
+		char fp[65], id[33], ts[TEXT_TIME_LEN];
+		ncrypto_hex(fp, m->peer, 32);
+		ncrypto_hex(id, m->id, 16);
+		text_time(ts, m->ts_ms);
+		const char *nick = p ? p->nick : fp;
+		long long age = (now - m->ts_ms) / 1000;
+		if (cli->json) {
+			printf("{\"id\":\"%s\",\"from\":", id);
+			put_str(cli, node_nick(n));
+			printf(",\"fp\":\"%s\",\"to\":\"%s\",\"to_nick\":", node_fp(n), fp);
+			put_str(cli, nick);
+			printf(",\"ts\":\"%s\",\"seq\":%llu,\"text\":", ts, (unsigned long long)m->seq);
+			text_put_json(stdout, m->text, m->text_len);
+			printf(",\"state\":\"%s\",\"attempts\":%u,\"age_s\":%lld}\n",
+			       store_state_name(m->state), (unsigned)m->attempts, age);
+		} else {
+			printf("%s\t", ts);
+			put_str(cli, nick);
+			printf("\t%s\t%llu\t%s\t%u\t", fp, (unsigned long long)m->seq,
+			       store_state_name(m->state), (unsigned)m->attempts);
+			text_put_escaped(stdout, m->text, m->text_len);
+			fputc('\n', stdout);
+		}
+	}
+	store_msgs_free(msgs, count);
+	node_free(n);
+	return EX_OK_;
+}

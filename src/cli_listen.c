@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* natter --listen: a headless node printing every message as it is stored. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+struct listen_state {
+	struct cli *cli;
+	struct node *node;
+	int broken; /* stdout is gone (EPIPE): stop */
+};
+
+static void on_event(void *ctx, const struct node_event *ev)
+{
+	struct listen_state *ls = ctx;
+	if (ev->type != NODE_EV_MESSAGE)
+		return;
+	cli_print_msg(ls->cli, ls->node, ev->msg, ev->peer->nick, ev->peer->fp, 0);
+	if (ferror(stdout))
+		ls->broken = 1;
+}
+
+static int is_done(void *ctx)
+{
+	return ((struct listen_state *)ctx)->broken;
+}
+
+int cli_listen_run(struct cli *cli)
+{
+	struct listen_state ls = {cli, NULL, 0};
+	int r = cli_start_node(cli, &ls.node, on_event, &ls, 0);
+	if (r != 0)
+		return r;
+	if (cli->verbose)
+		fprintf(stderr, "natter: listening as %s (%s) on TCP port %u\n", node_nick(ls.node),
+			node_fp(ls.node), node_port(ls.node));
+	cli_run(cli, ls.node, is_done, &ls, -1);
+	node_free(ls.node);
+	return ls.broken ? EX_IOERR_ : EX_OK_;
+}

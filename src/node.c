@@ -1,0 +1,1040 @@
+/* SPDX-License-Identifier: MIT */
+/* The node: one loop that beacons, discovers, dials, accepts, delivers the
+ * outbox and stores what arrives. Store first, then acknowledge: an ACK means
+ * the message is durable here. */
+#include "node.h"
+#include "beacon.h"
+#include "conn.h"
+#include "disc.h"
+#include "ident.h"
+#include "ncrypto.h"
+#include "nerr.h"
+#include "text.h"
+#include "utf8.h"
+#include "wire.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NODE_TICK_MS 500
+#define NODE_WINDOW 256		   /* unacknowledged messages in flight per peer */
+#define NODE_PERSIST_EVERY_MS 60000 /* last_seen written at most this often */
+
+struct peer {
+	struct node_peer pub;
+	struct conn *conn; /* connecting or up; NULL when none */
+	int up;
+	int64_t last_beacon; /* monotonic ms; 0 = never in this run */
+	int64_t dial_after;  /* monotonic ms */
+	int64_t backoff;
+	int64_t persisted_at; /* monotonic ms of the last store write */
+	uint64_t sent_upto;   /* highest seq sent on the current connection */
+	uint64_t acked_upto;
+	size_t pending; /* messages in the outbox for this peer */
+};
+
+struct static_peer {
+	struct sockaddr_in addr;
+	struct conn *conn;
+	int64_t dial_after;
+	int64_t backoff;
+};
+
+struct node {
+	struct node_config cfg;
+	struct loop *loop;
+	struct ident *id;
+	struct store *store;
+	struct disc *disc;
+	struct beacon_table *btab;
+	int lock_fd;
+	int listen_fd;
+	uint16_t port;
+	char nick[WIRE_NICK_MAX + 1];
+	uint8_t boot_id[8];
+	uint64_t beacon_seq;
+	struct peer *peers[NODE_PEERS_MAX];
+	size_t n_peers;
+	struct conn *conns[NODE_CONNS_MAX];
+	size_t n_conns;
+	struct static_peer *statics;
+	uint64_t beacon_timer, reply_timer, tick_timer;
+	int64_t last_reply;
+	node_event_fn fn;
+	void *ctx;
+	uint8_t *scratch; /* WIRE_MSG_MAX bytes for encoding frames */
+};
+
+static void node_log(struct node *n, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void node_log(struct node *n, int level, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	if (!n->cfg.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	n->cfg.log(n->cfg.log_ctx, level, buf);
+}
+
+static void emit(struct node *n, enum node_event_type type, const struct peer *p,
+		 const struct store_msg *msg)
+{
+	struct node_event ev = {type, p ? &p->pub : NULL, msg};
+	if (n->fn)
+		n->fn(n->ctx, &ev);
+}
+
+static int64_t now_mono(struct node *n)
+{
+	return loop_now(n->loop);
+}
+
+/* ---- peers ---- */
+
+static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
+{
+	for (size_t i = 0; i < n->n_peers; i++)
+		if (memcmp(n->peers[i]->pub.key, key, 32) == 0)
+			return n->peers[i];
+	return NULL;
+}
+
+/* A new live entry; when the table is full, the oldest idle peer without
+ * pending messages makes room. NULL if nothing can. */
+static struct peer *peer_add(struct node *n, const uint8_t key[static 32])
+{
+	if (n->n_peers == NODE_PEERS_MAX) {
+		size_t victim = NODE_PEERS_MAX;
+		for (size_t i = 0; i < n->n_peers; i++) {
+			struct peer *q = n->peers[i];
+			if (q->conn || q->pending || q->pub.verified)
+				continue;
+			if (victim == NODE_PEERS_MAX ||
+			    q->last_beacon < n->peers[victim]->last_beacon)
+				victim = i;
+		}
+		if (victim == NODE_PEERS_MAX)
+			return NULL;
+		free(n->peers[victim]);
+		n->peers[victim] = n->peers[--n->n_peers];
+	}
+	struct peer *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	memcpy(p->pub.key, key, 32);
+	ident_fp(p->pub.fp, key);
+	snprintf(p->pub.nick, sizeof p->pub.nick, "%.8s", p->pub.fp);
+	p->backoff = NODE_DIAL_BACKOFF_MS;
+	n->peers[n->n_peers++] = p;
+	return p;
+}
+
+static void peer_from_store(struct peer *p, const struct store_peer *sp)
+{
+	snprintf(p->pub.nick, sizeof p->pub.nick, "%s", sp->nick);
+	snprintf(p->pub.alias, sizeof p->pub.alias, "%s", sp->alias);
+	p->pub.verified = sp->verified;
+	p->pub.last_seen_ms = sp->last_seen_ms;
+	if (sp->port && inet_pton(AF_INET, sp->host, &p->pub.addr.sin_addr) == 1) {
+		p->pub.addr.sin_family = AF_INET;
+		p->pub.addr.sin_port = htons(sp->port);
+	}
+}
+
+static void peer_persist(struct node *n, struct peer *p)
+{
+	struct store_peer sp;
+	memset(&sp, 0, sizeof sp);
+	memcpy(sp.key, p->pub.key, 32);
+	snprintf(sp.nick, sizeof sp.nick, "%s", p->pub.nick);
+	if (p->pub.addr.sin_port) {
+		inet_ntop(AF_INET, &p->pub.addr.sin_addr, sp.host, sizeof sp.host);
+		sp.port = ntohs(p->pub.addr.sin_port);
+	}
+	sp.first_seen_ms = p->pub.last_seen_ms;
+	sp.last_seen_ms = p->pub.last_seen_ms;
+	int r = store_peer_upsert(n->store, &sp);
+	if (r != 0)
+		node_log(n, 1, "store: cannot save peer %.8s: %s", p->pub.fp, nerr_str(r));
+	p->persisted_at = now_mono(n);
+}
+
+static void peer_set_online(struct node *n, struct peer *p, int online)
+{
+	if (p->pub.online == online)
+		return;
+	p->pub.online = online;
+	node_log(n, 1, "peer %s (%.8s) is %s", p->pub.nick, p->pub.fp,
+		 online ? "online" : "offline");
+	emit(n, online ? NODE_EV_PEER_ONLINE : NODE_EV_PEER_OFFLINE, p, NULL);
+}
+
+/* ---- connections ---- */
+
+static void conns_remove(struct node *n, struct conn *c)
+{
+	for (size_t i = 0; i < n->n_conns; i++) {
+		if (n->conns[i] == c) {
+			n->conns[i] = n->conns[--n->n_conns];
+			return;
+		}
+	}
+}
+
+static int on_verify(void *ctx, struct conn *c, const uint8_t id[static 32]);
+static void on_up(void *ctx, struct conn *c);
+static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len);
+static void on_down(void *ctx, struct conn *c, int err);
+
+static struct conn_cb conn_callbacks(struct node *n)
+{
+	return (struct conn_cb){n, on_verify, on_up, on_frame, on_down};
+}
+
+static struct conn *dial(struct node *n, const struct sockaddr_in *to, const uint8_t *expect)
+{
+	if (n->n_conns >= NODE_CONNS_MAX)
+		return NULL;
+	struct conn_cb cb = conn_callbacks(n);
+	struct conn *c = conn_new_outgoing(n->loop, to, &n->id->conn, expect, &cb);
+	if (c)
+		n->conns[n->n_conns++] = c;
+	return c;
+}
+
+static void peer_dial(struct node *n, struct peer *p)
+{
+	if (n->cfg.passive || p->conn || p->pub.addr.sin_port == 0 || now_mono(n) < p->dial_after)
+		return;
+	char host[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &p->pub.addr.sin_addr, host, sizeof host);
+	node_log(n, 2, "dialing %s at %s:%u", p->pub.nick, host, ntohs(p->pub.addr.sin_port));
+	p->conn = dial(n, &p->pub.addr, p->pub.key);
+	if (p->conn) {
+		conn_set_user(p->conn, p);
+		p->up = 0;
+	}
+}
+
+/* Send outbox messages past what this connection already carried, in seq
+ * order, keeping at most NODE_WINDOW unacknowledged in flight. */
+static void peer_pump(struct node *n, struct peer *p)
+{
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	if (!p->up || p->pending == 0)
+		return;
+	if (p->sent_upto >= p->acked_upto + NODE_WINDOW)
+		return;
+	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
+		return;
+	for (size_t i = 0; i < count && p->conn && p->up; i++) {
+		struct store_msg *m = &msgs[i];
+		if (m->seq <= p->sent_upto)
+			continue;
+		if (m->seq > p->acked_upto + NODE_WINDOW)
+			break;
+		struct wire_msg w = {.seq = m->seq, .ts_ms = m->ts_ms, .text = m->text,
+				     .text_len = m->text_len};
+		memcpy(w.id, m->id, 16);
+		size_t len;
+		if (wire_msg_encode(&w, n->scratch, WIRE_MSG_MAX, &len) != 0)
+			continue;
+		if (conn_send(p->conn, WIRE_MSG, n->scratch, len) != 0)
+			break;
+		p->sent_upto = m->seq;
+		if (store_outbox_attempt(n->store, m->id, text_now_ms()) != 0)
+			node_log(n, 1, "store: cannot count a delivery attempt");
+	}
+	store_msgs_free(msgs, count);
+}
+
+static int on_verify(void *ctx, struct conn *c, const uint8_t id[static 32])
+{
+	struct node *n = ctx;
+	struct peer *p = peer_find(n, id);
+	if (!p && !(p = peer_add(n, id)))
+		return NERR_LIMIT;
+	struct static_peer *sp = NULL;
+	for (size_t i = 0; i < n->cfg.n_static_peers; i++)
+		if (n->statics[i].conn == c)
+			sp = &n->statics[i];
+	if (sp && !p->pub.addr.sin_port)
+		p->pub.addr = sp->addr;
+	if (p->conn && p->conn != c) {
+		/* Two connections for one pair: both sides keep the one initiated by
+		 * the larger identity key, so they agree without talking. */
+		int mine_larger = memcmp(n->id->conn.id_pub, id, 32) > 0;
+		int c_by_me = conn_is_initiator(c), old_by_me = conn_is_initiator(p->conn);
+		int keep_new = c_by_me == old_by_me || c_by_me == mine_larger;
+		if (!keep_new)
+			return NERR_BUSY;
+		struct conn *old = p->conn;
+		p->conn = NULL;
+		conn_set_user(old, NULL);
+		conn_close(old, 0, NERR_BUSY);
+	}
+	p->conn = c;
+	p->up = 0;
+	conn_set_user(c, p);
+	return 0;
+}
+
+static void on_up(void *ctx, struct conn *c)
+{
+	struct node *n = ctx;
+	struct peer *p = conn_user(c);
+	struct wire_hello h;
+	uint8_t buf[WIRE_HELLO_MAX];
+	size_t len;
+	if (!p || p->conn != c)
+		return;
+	p->up = 1;
+	p->backoff = NODE_DIAL_BACKOFF_MS;
+	p->dial_after = 0;
+	p->sent_upto = 0;
+	p->acked_upto = 0;
+	p->pub.last_seen_ms = text_now_ms();
+	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
+	h.port = n->port;
+	if (wire_hello_encode(&h, buf, sizeof buf, &len) == 0)
+		(void)conn_send(c, WIRE_HELLO, buf, len);
+	node_log(n, 2, "session up with %s (%s)", p->pub.nick,
+		 conn_is_initiator(c) ? "outgoing" : "incoming");
+	peer_set_online(n, p, 1);
+	peer_pump(n, p);
+}
+
+static void handle_hello(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			 size_t len)
+{
+	struct wire_hello h;
+	if (wire_hello_decode(&h, data, len) != 0) {
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	int changed = strcmp(p->pub.nick, h.nick) != 0;
+	snprintf(p->pub.nick, sizeof p->pub.nick, "%s", h.nick);
+	if (h.port) {
+		struct sockaddr_in a = *conn_peer_addr(c);
+		a.sin_port = htons(h.port);
+		if (a.sin_port != p->pub.addr.sin_port ||
+		    a.sin_addr.s_addr != p->pub.addr.sin_addr.s_addr)
+			changed = 1;
+		p->pub.addr = a;
+	}
+	if (changed || p->persisted_at == 0)
+		peer_persist(n, p);
+}
+
+static void send_ack(struct node *n, struct conn *c, struct peer *p)
+{
+	uint64_t last = 0;
+	uint8_t buf[8];
+	size_t len;
+	if (store_last_in(n->store, p->pub.key, &last) != 0)
+		return;
+	if (wire_ack_encode(last, buf, sizeof buf, &len) == 0)
+		(void)conn_send(c, WIRE_ACK, buf, len);
+}
+
+static void handle_msg(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+		       size_t len)
+{
+	struct wire_msg w;
+	int outcome, r;
+	if ((r = wire_msg_decode(&w, data, len)) != 0) {
+		node_log(n, 1, "bad message from %s: %s", p->pub.nick, nerr_str(r));
+		conn_close(c, 0, r);
+		return;
+	}
+	if ((r = store_msg_receive(n->store, p->pub.key, w.id, w.seq, w.ts_ms, w.text, w.text_len,
+				   &outcome)) != 0) {
+		/* Not stored, so not acknowledged: the sender keeps it and retries. */
+		node_log(n, 1, "store: cannot save message: %s", nerr_str(r));
+		return;
+	}
+	if (outcome == STORE_RX_NEW) {
+		struct store_msg m;
+		memset(&m, 0, sizeof m);
+		memcpy(m.id, w.id, 16);
+		memcpy(m.peer, p->pub.key, 32);
+		m.dir = STORE_DIR_IN;
+		m.seq = w.seq;
+		m.ts_ms = w.ts_ms;
+		m.text = (char *)w.text;
+		m.text_len = w.text_len;
+		m.state = STORE_RECEIVED;
+		emit(n, NODE_EV_MESSAGE, p, &m);
+	} else if (outcome == STORE_RX_GAP) {
+		node_log(n, 1, "message %llu from %s arrived before an earlier one; waiting",
+			 (unsigned long long)w.seq, p->pub.nick);
+	}
+	send_ack(n, c, p);
+}
+
+static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+		       size_t len)
+{
+	uint64_t seq;
+	struct store_msg *msgs = NULL;
+	size_t count = 0, removed = 0;
+	if (wire_ack_decode(&seq, data, len) != 0) {
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	if (seq <= p->acked_upto)
+		return;
+	if (seq > p->sent_upto) {
+		/* The peer claims what we never sent on this connection: its store
+		 * is ahead of ours (e.g. we were restored from a backup). Accept it
+		 * for what we have, never beyond. */
+		node_log(n, 1, "%s acknowledged seq %llu beyond %llu sent", p->pub.nick,
+			 (unsigned long long)seq, (unsigned long long)p->sent_upto);
+	}
+	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
+		return;
+	if (store_outbox_ack(n->store, p->pub.key, seq, &removed) != 0) {
+		store_msgs_free(msgs, count);
+		return;
+	}
+	p->acked_upto = seq;
+	if (p->sent_upto < seq)
+		p->sent_upto = seq;
+	p->pending = p->pending > removed ? p->pending - removed : 0;
+	for (size_t i = 0; i < count; i++) {
+		if (msgs[i].seq > seq)
+			break;
+		msgs[i].state = STORE_DELIVERED;
+		emit(n, NODE_EV_DELIVERED, p, &msgs[i]);
+	}
+	store_msgs_free(msgs, count);
+	peer_pump(n, p);
+}
+
+static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len)
+{
+	struct node *n = ctx;
+	struct peer *p = conn_user(c);
+	if (!p)
+		return;
+	p->last_beacon = now_mono(n); /* traffic proves it is alive */
+	switch (type) {
+	case WIRE_HELLO: handle_hello(n, c, p, data, len); break;
+	case WIRE_MSG: handle_msg(n, c, p, data, len); break;
+	case WIRE_ACK: handle_ack(n, c, p, data, len); break;
+	default: break; /* unknown types are ignored: later versions add them */
+	}
+}
+
+static void on_down(void *ctx, struct conn *c, int err)
+{
+	struct node *n = ctx;
+	struct peer *p = conn_user(c);
+	conns_remove(n, c);
+	for (size_t i = 0; i < n->cfg.n_static_peers; i++) {
+		if (n->statics[i].conn == c) {
+			n->statics[i].conn = NULL;
+			if (err != NERR_EOF) {
+				n->statics[i].dial_after = now_mono(n) + n->statics[i].backoff;
+				if (n->statics[i].backoff < NODE_DIAL_BACKOFF_MAX_MS)
+					n->statics[i].backoff *= 2;
+			}
+		}
+	}
+	if (!p || p->conn != c)
+		return;
+	int was_up = p->up;
+	p->conn = NULL;
+	p->up = 0;
+	p->sent_upto = 0;
+	node_log(n, 2, "session with %s closed: %s", p->pub.nick, nerr_str(err));
+	if (err == NERR_PEERKEY) {
+		emit(n, NODE_EV_REFUSED, p, NULL);
+	}
+	if (err != NERR_EOF && err != NERR_BUSY) {
+		p->dial_after = now_mono(n) + p->backoff;
+		if (p->backoff < NODE_DIAL_BACKOFF_MAX_MS)
+			p->backoff *= 2;
+		if (!was_up)
+			peer_set_online(n, p, 0);
+	}
+}
+
+/* ---- listener ---- */
+
+static void on_accept(void *ctx, int fd, short revents)
+{
+	struct node *n = ctx;
+	(void)revents;
+	for (int i = 0; i < 16; i++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		int s = accept(fd, (struct sockaddr *)&from, &fl);
+		if (s < 0)
+			return;
+		if (n->n_conns >= NODE_CONNS_MAX || fl != sizeof from || from.sin_family != AF_INET) {
+			close(s);
+			continue;
+		}
+		struct conn_cb cb = conn_callbacks(n);
+		struct conn *c = conn_new_incoming(n->loop, s, &from, &n->id->conn, &cb);
+		if (c)
+			n->conns[n->n_conns++] = c;
+	}
+}
+
+static int open_listener(struct node *n, char *err, size_t errlen)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	int one = 1;
+	a.sin_addr = n->cfg.bind;
+	a.sin_port = htons(n->cfg.port);
+	n->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (n->listen_fd < 0) {
+		snprintf(err, errlen, "cannot create a TCP socket: %s", strerror(errno));
+		return NERR_NET;
+	}
+	(void)setsockopt(n->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(n->listen_fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    listen(n->listen_fd, 64) != 0) {
+		char host[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &a.sin_addr, host, sizeof host);
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", host, n->cfg.port,
+			 strerror(errno));
+		return NERR_NET;
+	}
+	socklen_t al = sizeof a;
+	if (getsockname(n->listen_fd, (struct sockaddr *)&a, &al) != 0)
+		return NERR_SYSTEM;
+	n->port = ntohs(a.sin_port);
+	return loop_add_fd(n->loop, n->listen_fd, POLLIN, on_accept, n);
+}
+
+/* ---- discovery ---- */
+
+static void send_beacon(struct node *n, int probe)
+{
+	struct beacon b;
+	uint8_t pkt[BEACON_MAX_LEN];
+	size_t len;
+	if (!n->disc)
+		return;
+	memset(&b, 0, sizeof b);
+	b.version = BEACON_VERSION;
+	b.flags = probe ? BEACON_FLAG_PROBE : 0;
+	b.tcp_port = n->port;
+	memcpy(b.id_pub, n->id->conn.id_pub, 32);
+	memcpy(b.boot_id, n->boot_id, 8);
+	b.seq = ++n->beacon_seq;
+	b.ts_ms = (uint64_t)text_now_ms();
+	snprintf(b.nick, sizeof b.nick, "%s", n->nick);
+	if (beacon_encode(&b, n->id->conn.id_sk, pkt, sizeof pkt, &len) != 0)
+		return;
+	if (disc_send(n->disc, pkt, len) != 0)
+		node_log(n, 2, "cannot send beacon");
+}
+
+static void on_beacon_timer(void *ctx)
+{
+	struct node *n = ctx;
+	send_beacon(n, 0);
+	n->beacon_timer =
+		loop_timer_add(n->loop,
+			       NODE_BEACON_MIN_MS + ncrypto_random_uniform(NODE_BEACON_JITTER_MS),
+			       on_beacon_timer, n);
+}
+
+static void on_reply_timer(void *ctx)
+{
+	struct node *n = ctx;
+	n->reply_timer = 0;
+	n->last_reply = now_mono(n);
+	send_beacon(n, 0);
+}
+
+/* Answer a probe at once, but never more than once per gap: a flood of
+ * probes costs one beacon per NODE_PROBE_REPLY_GAP_MS. */
+static void answer_probe(struct node *n)
+{
+	int64_t now = now_mono(n);
+	if (n->reply_timer)
+		return;
+	int64_t wait = n->last_reply + NODE_PROBE_REPLY_GAP_MS - now;
+	if (n->last_reply == 0 || wait <= 0) {
+		n->last_reply = now;
+		send_beacon(n, 0);
+		return;
+	}
+	n->reply_timer = loop_timer_add(n->loop, wait, on_reply_timer, n);
+}
+
+static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
+			  const struct sockaddr_in *from)
+{
+	struct beacon b;
+	int r = beacon_table_accept(n->btab, pkt, len, from->sin_addr.s_addr, text_now_ms(),
+				    now_mono(n), n->id->conn.id_pub, &b);
+	if (r != 0) {
+		if (r != NERR_PEERKEY)
+			node_log(n, 2, "beacon dropped: %s", nerr_str(r));
+		return;
+	}
+	struct peer *p = peer_find(n, b.id_pub);
+	if (!p && !(p = peer_add(n, b.id_pub)))
+		return;
+	/* A beacon with port 0 (a passive --peers probe) says nothing about where
+	 * the node listens; keep the address we had. */
+	int moved = b.tcp_port != 0 && (p->pub.addr.sin_addr.s_addr != from->sin_addr.s_addr ||
+					 p->pub.addr.sin_port != htons(b.tcp_port));
+	int changed = p->persisted_at == 0 || strcmp(p->pub.nick, b.nick) != 0 || moved;
+	snprintf(p->pub.nick, sizeof p->pub.nick, "%s", b.nick);
+	if (moved) {
+		p->pub.addr.sin_family = AF_INET;
+		p->pub.addr.sin_addr = from->sin_addr; /* connect only to the packet's source */
+		p->pub.addr.sin_port = htons(b.tcp_port);
+	}
+	p->pub.last_seen_ms = text_now_ms();
+	p->last_beacon = now_mono(n);
+	if (changed) {
+		p->dial_after = 0; /* a new address deserves a try at once */
+		p->backoff = NODE_DIAL_BACKOFF_MS;
+	}
+	if (changed || now_mono(n) - p->persisted_at > NODE_PERSIST_EVERY_MS)
+		peer_persist(n, p);
+	peer_set_online(n, p, 1);
+	if (b.flags & BEACON_FLAG_PROBE)
+		answer_probe(n);
+	if (p->pending)
+		peer_dial(n, p);
+}
+
+static void on_disc(void *ctx, int fd, short revents)
+{
+	struct node *n = ctx;
+	uint8_t pkt[BEACON_MAX_LEN + 1];
+	(void)fd;
+	(void)revents;
+	for (int i = 0; i < 64; i++) {
+		size_t len;
+		struct sockaddr_in from;
+		int r = disc_recv(n->disc, pkt, sizeof pkt, &len, &from);
+		if (r == NERR_AGAIN)
+			return;
+		if (r == 0)
+			handle_beacon(n, pkt, len, &from);
+	}
+}
+
+/* ---- housekeeping ---- */
+
+/* A --peer address needs no dial of its own while a session with the peer
+ * behind it is up (however that session came about). */
+static int static_is_connected(struct node *n, const struct static_peer *sp)
+{
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct peer *p = n->peers[i];
+		if (p->up && p->pub.addr.sin_addr.s_addr == sp->addr.sin_addr.s_addr &&
+		    p->pub.addr.sin_port == sp->addr.sin_port)
+			return 1;
+	}
+	return 0;
+}
+
+static void on_tick(void *ctx)
+{
+	struct node *n = ctx;
+	int64_t now = now_mono(n);
+	for (size_t i = 0; i < n->n_peers; i++) {
+		struct peer *p = n->peers[i];
+		if (p->pub.online && !p->up && p->last_beacon &&
+		    now - p->last_beacon > NODE_OFFLINE_AFTER_MS)
+			peer_set_online(n, p, 0);
+		if (p->pending && !p->conn)
+			peer_dial(n, p);
+	}
+	for (size_t i = 0; i < n->cfg.n_static_peers && !n->cfg.passive; i++) {
+		struct static_peer *sp = &n->statics[i];
+		if (sp->conn || now < sp->dial_after || static_is_connected(n, sp))
+			continue;
+		sp->conn = dial(n, &sp->addr, NULL);
+	}
+	n->tick_timer = loop_timer_add(n->loop, NODE_TICK_MS, on_tick, n);
+}
+
+/* ---- set-up ---- */
+
+static int make_home(const char *home, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if (snprintf(path, sizeof path, "%s", home) >= (int)sizeof path) {
+		snprintf(err, errlen, "home directory path too long");
+		return NERR_TOOLONG;
+	}
+	/* Create parents as needed (0700 for the home itself). */
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+			return NERR_SYSTEM;
+		}
+		*s = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		return NERR_SYSTEM;
+	}
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", path);
+		return NERR_SYSTEM;
+	}
+	return 0;
+}
+
+static int lock_home(struct node *n, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/lock", n->cfg.home);
+	n->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (n->lock_fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return NERR_SYSTEM;
+	}
+	if (flock(n->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen, "another natter node is running for %s", n->cfg.home);
+		return NERR_BUSY;
+	}
+	return 0;
+}
+
+static void default_nick(char *out, size_t cap)
+{
+	const char *name = getenv("USER");
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_name && *pw->pw_name)
+		name = pw->pw_name;
+	if (!name || !*name)
+		name = "natter";
+	size_t len = strlen(name);
+	if (len > cap - 1)
+		len = cap - 1;
+	/* Cut at a character boundary. */
+	while (len > 0 && utf8_check((const uint8_t *)name, len) != 0)
+		len--;
+	memcpy(out, name, len);
+	out[len] = '\0';
+	if (utf8_check_nick((const uint8_t *)out, len) != 0)
+		snprintf(out, cap, "natter");
+}
+
+static int set_nick(struct node *n, char *err, size_t errlen)
+{
+	if (n->cfg.nick) {
+		size_t len = strlen(n->cfg.nick);
+		if (utf8_check_nick((const uint8_t *)n->cfg.nick, len) != 0) {
+			snprintf(err, errlen,
+				 "invalid nick: 1 to 32 bytes of UTF-8 without control characters");
+			return NERR_USAGE;
+		}
+		snprintf(n->nick, sizeof n->nick, "%s", n->cfg.nick);
+		if (store_meta_set(n->store, "nick", n->nick) != 0) {
+			snprintf(err, errlen, "cannot save the nick in the store");
+			return NERR_STORE;
+		}
+		return 0;
+	}
+	if (store_meta_get(n->store, "nick", n->nick, sizeof n->nick) == 0 &&
+	    utf8_check_nick((const uint8_t *)n->nick, strlen(n->nick)) == 0)
+		return 0;
+	default_nick(n->nick, sizeof n->nick);
+	return 0;
+}
+
+static int load_peers(struct node *n)
+{
+	struct store_peer *sp = NULL;
+	struct store_msg *out = NULL;
+	size_t count = 0, nout = 0;
+	int r;
+	if ((r = store_peer_list(n->store, &sp, &count)) != 0)
+		return r;
+	for (size_t i = 0; i < count && n->n_peers < NODE_PEERS_MAX; i++) {
+		struct peer *p = peer_add(n, sp[i].key);
+		if (p) {
+			peer_from_store(p, &sp[i]);
+			p->persisted_at = -NODE_PERSIST_EVERY_MS;
+		}
+	}
+	free(sp);
+	if ((r = store_outbox_list(n->store, NULL, &out, &nout)) != 0)
+		return r;
+	for (size_t i = 0; i < nout; i++) {
+		struct peer *p = peer_find(n, out[i].peer);
+		if (!p && (p = peer_add(n, out[i].peer)))
+			p->persisted_at = -NODE_PERSIST_EVERY_MS;
+		if (p)
+			p->pending++;
+	}
+	store_msgs_free(out, nout);
+	return 0;
+}
+
+int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn, void *ctx,
+	     char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct node *n = calloc(1, sizeof *n);
+	int r = NERR_NOMEM;
+	if (!n) {
+		snprintf(err, errlen, "out of memory");
+		return NERR_NOMEM;
+	}
+	n->cfg = *cfg;
+	n->fn = fn;
+	n->ctx = ctx;
+	n->lock_fd = n->listen_fd = -1;
+	n->loop = loop_new();
+	n->btab = calloc(1, sizeof *n->btab);
+	n->scratch = malloc(WIRE_MSG_MAX);
+	n->statics = calloc(cfg->n_static_peers + 1, sizeof *n->statics);
+	if (!n->loop || !n->btab || !n->scratch || !n->statics) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	beacon_table_init(n->btab);
+	ncrypto_random(n->boot_id, sizeof n->boot_id);
+	if ((r = make_home(cfg->home, err, errlen)) != 0)
+		goto fail;
+	if (!cfg->passive && (r = lock_home(n, err, errlen)) != 0)
+		goto fail;
+	if ((r = ident_load(&n->id, cfg->home)) != 0) {
+		snprintf(err, errlen, "cannot load the identity key in %s: %s", cfg->home,
+			 nerr_str(r));
+		goto fail;
+	}
+	snprintf(path, sizeof path, "%s/natter.db", cfg->home);
+	if ((r = store_open(&n->store, path)) != 0) {
+		snprintf(err, errlen, "cannot open the store %s: %s", path, nerr_str(r));
+		goto fail;
+	}
+	if ((r = set_nick(n, err, errlen)) != 0)
+		goto fail;
+	if ((r = load_peers(n)) != 0) {
+		snprintf(err, errlen, "cannot read peers from the store: %s", nerr_str(r));
+		goto fail;
+	}
+	if (!cfg->passive && (r = open_listener(n, err, errlen)) != 0)
+		goto fail;
+	if (!cfg->no_discovery) {
+		struct disc_config dc = {cfg->group, cfg->group_port, cfg->ifaces, cfg->n_ifaces};
+		if ((r = disc_open(&n->disc, &dc)) != 0) {
+			snprintf(err, errlen, "cannot start discovery: %s",
+				 r == NERR_NET ? "no such interface, or none usable for multicast"
+					       : nerr_str(r));
+			r = NERR_NET;
+			goto fail;
+		}
+		if ((r = loop_add_fd(n->loop, disc_fd(n->disc), POLLIN, on_disc, n)) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < cfg->n_static_peers; i++) {
+		n->statics[i].addr = cfg->static_peers[i];
+		n->statics[i].backoff = NODE_DIAL_BACKOFF_MS;
+	}
+	if (cfg->passive) {
+		/* One probe for the answers, no beacons of our own. */
+		send_beacon(n, 1);
+		*out = n;
+		return 0;
+	}
+	send_beacon(n, 1);
+	n->beacon_timer =
+		loop_timer_add(n->loop,
+			       NODE_BEACON_MIN_MS + ncrypto_random_uniform(NODE_BEACON_JITTER_MS),
+			       on_beacon_timer, n);
+	n->tick_timer = loop_timer_add(n->loop, 0, on_tick, n);
+	*out = n;
+	return 0;
+fail:
+	node_free(n);
+	return r;
+}
+
+void node_free(struct node *n)
+{
+	if (!n)
+		return;
+	while (n->n_conns > 0) {
+		struct conn *c = n->conns[n->n_conns - 1];
+		conn_close(c, 1, NERR_EOF); /* on_down removes it from conns[] */
+	}
+	for (size_t i = 0; i < n->n_peers; i++)
+		free(n->peers[i]);
+	if (n->listen_fd >= 0)
+		close(n->listen_fd);
+	disc_free(n->disc);
+	store_close(n->store);
+	ident_free(n->id);
+	if (n->lock_fd >= 0)
+		close(n->lock_fd);
+	loop_free(n->loop);
+	free(n->btab);
+	free(n->scratch);
+	free(n->statics);
+	free(n);
+}
+
+struct loop *node_loop(struct node *n)
+{
+	return n->loop;
+}
+
+struct store *node_store(struct node *n)
+{
+	return n->store;
+}
+
+const char *node_fp(const struct node *n)
+{
+	return n->id->fp;
+}
+
+const char *node_nick(const struct node *n)
+{
+	return n->nick;
+}
+
+uint16_t node_port(const struct node *n)
+{
+	return n->port;
+}
+
+void node_probe(struct node *n)
+{
+	send_beacon(n, 1);
+}
+
+const struct node_peer *node_peer_get(struct node *n, const uint8_t key[static 32])
+{
+	struct peer *p = peer_find(n, key);
+	return p ? &p->pub : NULL;
+}
+
+int node_peers(struct node *n, struct node_peer **out, size_t *count)
+{
+	struct node_peer *arr = calloc(n->n_peers + 1, sizeof *arr);
+	if (!arr)
+		return NERR_NOMEM;
+	for (size_t i = 0; i < n->n_peers; i++)
+		arr[i] = n->peers[i]->pub;
+	*out = arr;
+	*count = n->n_peers;
+	return 0;
+}
+
+static int is_hex_prefix(const char *s)
+{
+	size_t len = strlen(s);
+	if (len < 8 || len > 64)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+static int resolve_pass(struct node *n, const char *name, int pass, uint8_t key[static 32],
+			struct node_peer *cand, size_t max, size_t *n_cand)
+{
+	size_t found = 0, verified = 0, vi = 0, first = 0;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct node_peer *p = &n->peers[i]->pub;
+		int match = 0;
+		if (pass == 0)
+			match = p->alias[0] && strcmp(p->alias, name) == 0;
+		else if (pass == 1)
+			match = strcmp(p->nick, name) == 0;
+		else
+			match = is_hex_prefix(name) && strncasecmp(p->fp, name, len) == 0;
+		if (!match)
+			continue;
+		if (found == 0)
+			first = i;
+		if (found < max)
+			cand[found] = *p;
+		found++;
+		if (p->verified) {
+			verified++;
+			vi = i;
+		}
+	}
+	if (found == 0)
+		return NERR_NOTFOUND;
+	if (found == 1 || verified == 1) {
+		memcpy(key, n->peers[found == 1 ? first : vi]->pub.key, 32);
+		return 0;
+	}
+	*n_cand = found < max ? found : max;
+	return NERR_AMBIGUOUS;
+}
+
+int node_resolve(struct node *n, const char *name, uint8_t key[static 32], struct node_peer *cand,
+		 size_t max, size_t *n_cand)
+{
+	*n_cand = 0;
+	for (int pass = 0; pass < 3; pass++) {
+		int r = resolve_pass(n, name, pass, key, cand, max, n_cand);
+		if (r != NERR_NOTFOUND)
+			return r;
+	}
+	return NERR_NOTFOUND;
+}
+
+int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,
+	      uint8_t id[static 16], uint64_t *seq)
+{
+	uint8_t mid[16];
+	uint64_t s;
+	int r;
+	if (len == 0)
+		return NERR_EMPTY;
+	if (len > WIRE_TEXT_MAX)
+		return NERR_TOOLONG;
+	if ((r = utf8_check((const uint8_t *)text, len)) != 0)
+		return r;
+	struct peer *p = peer_find(n, key);
+	if (!p && !(p = peer_add(n, key)))
+		return NERR_LIMIT;
+	ncrypto_random(mid, sizeof mid);
+	if ((r = store_msg_queue(n->store, key, mid, text_now_ms(), text, len, &s)) != 0)
+		return r;
+	p->pending++;
+	memcpy(id, mid, 16);
+	*seq = s;
+	if (p->up)
+		peer_pump(n, p);
+	else
+		peer_dial(n, p);
+	return 0;
+}

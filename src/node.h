@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* The node core: identity, store, discovery, sessions and delivery on one
+ * event loop. Front ends (--listen, --send, the UI) drive it and consume one
+ * event stream; nothing here prints. */
+#ifndef NATTER_NODE_H
+#define NATTER_NODE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loop.h"
+#include "store.h"
+
+#define NODE_DEFAULT_GROUP "239.255.78.84"
+#define NODE_DEFAULT_GROUP_PORT 7701
+#define NODE_DEFAULT_PORT 7700
+#define NODE_PEERS_MAX 256	       /* live peer table */
+#define NODE_CONNS_MAX 128	       /* connections in total */
+#define NODE_BEACON_MIN_MS 4000	       /* regular beacons every 4..6 s */
+#define NODE_BEACON_JITTER_MS 2000
+#define NODE_PROBE_REPLY_GAP_MS 200    /* at most one probe answer per gap */
+#define NODE_OFFLINE_AFTER_MS 18000    /* three missed beacons */
+#define NODE_DIAL_BACKOFF_MS 1000      /* first redial delay after a failure */
+#define NODE_DIAL_BACKOFF_MAX_MS 30000
+
+struct node_config {
+	const char *home;
+	const char *nick; /* NULL: the one remembered in the store, else the login name */
+	const char *const *ifaces;
+	size_t n_ifaces;
+	struct in_addr group;
+	uint16_t group_port;
+	struct in_addr bind;
+	uint16_t port; /* 0: any free port */
+	const struct sockaddr_in *static_peers;
+	size_t n_static_peers;
+	int no_discovery; /* no multicast socket at all */
+	/* Passive: no home lock, no TCP listener, no dialing, no regular beacons
+	 * (one probe at most): for --peers, --history, --id beside a running node. */
+	int passive;
+	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
+	void (*log)(void *ctx, int level, const char *msg);
+	void *log_ctx;
+};
+
+/* What the live table knows about a peer. */
+struct node_peer {
+	uint8_t key[32];
+	char fp[65];
+	char nick[33];
+	struct sockaddr_in addr; /* where to dial; sin_port 0 when unknown */
+	int online;
+	int64_t last_seen_ms; /* wall clock */
+	int verified;
+	char alias[33];
+};
+
+enum node_event_type {
+	NODE_EV_MESSAGE,   /* a new message was stored: msg, peer */
+	NODE_EV_DELIVERED, /* our message was acknowledged: msg (id, seq, peer) */
+	NODE_EV_PEER_ONLINE,
+	NODE_EV_PEER_OFFLINE,
+	NODE_EV_REFUSED, /* a connection to peer failed its identity check */
+};
+
+struct node_event {
+	enum node_event_type type;
+	const struct node_peer *peer;
+	const struct store_msg *msg;
+};
+
+typedef void (*node_event_fn)(void *ctx, const struct node_event *ev);
+
+struct node;
+
+/* Start a node: create/lock the home, load or create the identity, open the
+ * store, listen on TCP, join discovery and send a probe. On failure returns a
+ * NERR_* and writes a one-line reason into err (NERR_BUSY: another node runs
+ * for this home; NERR_NET: cannot bind or no such interface). */
+int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn, void *ctx,
+	     char *err, size_t errlen) __attribute__((warn_unused_result));
+/* Orderly shutdown: BYE to every connection, close the store. NULL is a no-op. */
+void node_free(struct node *n);
+
+struct loop *node_loop(struct node *n);
+struct store *node_store(struct node *n);
+const char *node_fp(const struct node *n);
+const char *node_nick(const struct node *n);
+uint16_t node_port(const struct node *n);
+
+/* Resolve PEER as SPEC.md says (alias, unique nick, fingerprint prefix >= 8)
+ * over the live table and the store. 0 and key, NERR_NOTFOUND, or
+ * NERR_AMBIGUOUS with up to max candidates written to cand and *n_cand set. */
+int node_resolve(struct node *n, const char *name, uint8_t key[static 32], struct node_peer *cand,
+		 size_t max, size_t *n_cand);
+/* The live entry for key, or NULL. */
+const struct node_peer *node_peer_get(struct node *n, const uint8_t key[static 32]);
+/* Every peer known, live or stored, as a malloc'd array the caller frees. */
+int node_peers(struct node *n, struct node_peer **out, size_t *count);
+
+/* Queue text for key (stored in the outbox in one transaction with its seq)
+ * and start delivering it. text must be valid UTF-8, 1..65536 bytes. */
+int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,
+	      uint8_t id[static 16], uint64_t *seq) __attribute__((warn_unused_result));
+/* Send a probe now (peers answer at once). */
+void node_probe(struct node *n);
+
+#endif

@@ -1,0 +1,990 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite store: the schema and its migrations, statements prepared once at open, and the
+ * transactions that make "store the message and advance the seq" one atomic step. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nerr.h"
+
+#define STORE_BUSY_MS 5000
+
+/* Schema migrations: entry i takes user_version i to i + 1. Append; never edit a shipped one. */
+static const char *const store_migrations[] = {
+    /* 1: the first schema. Keys and ids are BLOBs; texts are TEXT limited in bytes. */
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE peers ("
+    "  key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),"
+    "  nick TEXT NOT NULL CHECK (length(CAST(nick AS BLOB)) <= 32),"
+    "  host TEXT NOT NULL CHECK (length(CAST(host AS BLOB)) <= 45),"
+    "  port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),"
+    "  alias TEXT CHECK (length(CAST(alias AS BLOB)) BETWEEN 1 AND 32)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE seqs ("
+    "  peer BLOB PRIMARY KEY NOT NULL CHECK (length(peer) = 32),"
+    "  last_out INTEGER NOT NULL DEFAULT 0 CHECK (last_out >= 0),"
+    "  last_in INTEGER NOT NULL DEFAULT 0 CHECK (last_in >= 0)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE messages ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+    "  peer BLOB NOT NULL CHECK (length(peer) = 32),"
+    "  dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  ts INTEGER NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
+    "  UNIQUE (peer, dir, seq)"
+    ");"
+    "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);"
+    "CREATE TABLE outbox ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_attempt INTEGER NOT NULL DEFAULT 0"
+    ");",
+};
+
+#define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
+
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
+	STMT_META_GET,
+	STMT_META_SET,
+	STMT_PEER_UPSERT,
+	STMT_PEER_GET,
+	STMT_PEER_LIST,
+	STMT_PEER_SET_VERIFIED,
+	STMT_PEER_SET_ALIAS,
+	STMT_SEQ_NEXT_OUT,
+	STMT_SEQ_GET_IN,
+	STMT_SEQ_SET_IN,
+	STMT_MSG_INSERT,
+	STMT_MSG_EXISTS,
+	STMT_MSG_GET,
+	STMT_MSG_MARK_SENT,
+	STMT_HISTORY,
+	STMT_OUTBOX_INSERT,
+	STMT_OUTBOX_DELIVER,
+	STMT_OUTBOX_DELETE,
+	STMT_OUTBOX_LIST,
+	STMT_OUTBOX_ATTEMPT,
+	STMT_COUNT
+};
+
+/* Columns read by store_read_peer and store_read_msg, in their order. */
+#define PEER_COLS "key, nick, host, port, first_seen, last_seen, verified, coalesce(alias, '')"
+#define MSG_COLS                                                                                   \
+	"m.id AS id, m.peer AS peer, m.dir AS dir, m.seq AS seq, m.ts AS ts, m.text AS text,"      \
+	" m.state AS state, coalesce(o.attempts, 0) AS attempts,"                                  \
+	" coalesce(o.last_attempt, 0) AS last_attempt"
+
+static const char *const store_sql[STMT_COUNT] = {
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_SAVEPOINT] = "SAVEPOINT store_op",
+    [STMT_RELEASE] = "RELEASE store_op",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO store_op",
+    [STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [STMT_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+		      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [STMT_PEER_UPSERT] = "INSERT INTO peers (key, nick, host, port, first_seen, last_seen)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+			 " ON CONFLICT (key) DO UPDATE SET nick = excluded.nick,"
+			 " host = excluded.host, port = excluded.port,"
+			 " last_seen = excluded.last_seen",
+    [STMT_PEER_GET] = "SELECT " PEER_COLS " FROM peers WHERE key = ?1",
+    [STMT_PEER_LIST] = "SELECT " PEER_COLS " FROM peers ORDER BY nick, key",
+    [STMT_PEER_SET_VERIFIED] = "UPDATE peers SET verified = ?2 WHERE key = ?1",
+    [STMT_PEER_SET_ALIAS] = "UPDATE peers SET alias = nullif(?2, '') WHERE key = ?1",
+    [STMT_SEQ_NEXT_OUT] = "INSERT INTO seqs (peer, last_out) VALUES (?1, 1)"
+			  " ON CONFLICT (peer) DO UPDATE SET last_out = last_out + 1"
+			  " RETURNING last_out",
+    [STMT_SEQ_GET_IN] = "SELECT last_in FROM seqs WHERE peer = ?1",
+    [STMT_SEQ_SET_IN] = "INSERT INTO seqs (peer, last_in) VALUES (?1, ?2)"
+			" ON CONFLICT (peer) DO UPDATE SET last_in = excluded.last_in",
+    [STMT_MSG_INSERT] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_MSG_EXISTS] = "SELECT 1 FROM messages WHERE id = ?1",
+    [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
+		     " WHERE m.id = ?1",
+    [STMT_MSG_MARK_SENT] = "UPDATE messages SET state = ?2 WHERE id = ?1 AND state = ?3",
+    /* The newest ?2 (-1: all), then put back oldest first. */
+    [STMT_HISTORY] = "SELECT id, peer, dir, seq, ts, text, state, attempts, last_attempt"
+		     " FROM (SELECT " MSG_COLS ", m.n AS n"
+		     "  FROM messages m LEFT JOIN outbox o ON o.msg = m.n WHERE m.peer = ?1"
+		     "  ORDER BY m.ts DESC, m.n DESC LIMIT ?2)"
+		     " ORDER BY ts, n",
+    [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
+    [STMT_OUTBOX_DELIVER] = "UPDATE messages SET state = ?3 WHERE n IN (SELECT o.msg"
+			    " FROM outbox o JOIN messages m ON m.n = o.msg"
+			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq <= ?2)",
+    [STMT_OUTBOX_DELETE] = "DELETE FROM outbox WHERE msg IN (SELECT n FROM messages"
+			   " WHERE peer = ?1 AND dir = ?3 AND seq <= ?2)",
+    [STMT_OUTBOX_LIST] = "SELECT " MSG_COLS " FROM outbox o JOIN messages m ON m.n = o.msg"
+			 " WHERE ?1 IS NULL OR m.peer = ?1 ORDER BY m.peer, m.seq",
+    [STMT_OUTBOX_ATTEMPT] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
+			    " last_attempt = ?2"
+			    " WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[STMT_COUNT];
+	int in_batch;
+	char err[256];
+};
+
+/* Keep SQLite's message for store_errmsg before a rollback overwrites it. */
+static int store_fail(struct store *st)
+{
+	snprintf(st->err, sizeof st->err, "%s", sqlite3_errmsg(st->db));
+	return NERR_STORE;
+}
+
+/* Ready s for its next use and unbind it, so that no borrowed pointer outlives the call. */
+static void store_reset(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Step once: 1 with a row to read (until reset), 0 at the end, or NERR_STORE. */
+static int store_step(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(st);
+}
+
+/* Step to the end, skipping rows, then reset. 0 or NERR_STORE. */
+static int store_run(struct store *st, sqlite3_stmt *s)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		;
+	int r = rc == SQLITE_DONE ? 0 : store_fail(st);
+	store_reset(s);
+	return r;
+}
+
+/* Run a statement that undoes work, after a failure that already has its error and message. */
+static void store_undo(struct store *st, enum store_stmt which)
+{
+	(void)sqlite3_step(st->stmt[which]);
+	store_reset(st->stmt[which]);
+}
+
+static int store_bind_blob(struct store *st, sqlite3_stmt *s, int i, const void *p, size_t n)
+{
+	/* A NULL p binds SQL NULL. Every caller's n is a small constant. */
+	if (sqlite3_bind_blob(s, i, p, (int)n, SQLITE_STATIC) != SQLITE_OK)
+		return store_fail(st);
+	return 0;
+}
+
+static int store_bind_text(struct store *st, sqlite3_stmt *s, int i, const char *p, size_t n)
+{
+	if (n > INT_MAX)
+		return NERR_TOOLONG;
+	if (!p && n > 0)
+		return NERR_INTERNAL;
+	if (sqlite3_bind_text(s, i, p ? p : "", (int)n, SQLITE_STATIC) != SQLITE_OK)
+		return store_fail(st);
+	return 0;
+}
+
+static int store_bind_i64(struct store *st, sqlite3_stmt *s, int i, int64_t v)
+{
+	if (sqlite3_bind_int64(s, i, v) != SQLITE_OK)
+		return store_fail(st);
+	return 0;
+}
+
+/* Point *p at column col's text (valid until the next step or reset) and *n at its length. */
+static int store_column_text(struct store *st, sqlite3_stmt *s, int col, const char **p, size_t *n)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	if (!t) {
+		if (sqlite3_column_type(s, col) != SQLITE_NULL)
+			return NERR_NOMEM;
+		t = (const unsigned char *)"";
+	}
+	int len = sqlite3_column_bytes(s, col);
+	if (len < 0) {
+		snprintf(st->err, sizeof st->err, "negative length in column %d", col);
+		return NERR_STORE;
+	}
+	*p = (const char *)t;
+	*n = (size_t)len;
+	return 0;
+}
+
+/* Copy column col's text NUL-terminated into dst[cap]; a longer one means a corrupt file. */
+static int store_column_str(struct store *st, sqlite3_stmt *s, int col, char *dst, size_t cap)
+{
+	const char *p;
+	size_t n;
+	int r = store_column_text(st, s, col, &p, &n);
+	if (r != 0)
+		return r;
+	if (n >= cap) {
+		snprintf(st->err, sizeof st->err, "column %d holds %zu bytes, over %zu", col, n,
+			 cap - 1);
+		return NERR_STORE;
+	}
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+/* Copy column col's blob, which must be exactly n bytes, into dst. */
+static int store_column_key(struct store *st, sqlite3_stmt *s, int col, uint8_t *dst, size_t n)
+{
+	const void *p = sqlite3_column_blob(s, col);
+	if (!p || (size_t)sqlite3_column_bytes(s, col) != n) {
+		snprintf(st->err, sizeof st->err, "column %d is not a %zu-byte blob", col, n);
+		return NERR_STORE;
+	}
+	memcpy(dst, p, n);
+	return 0;
+}
+
+/* Writers of more than one statement run between store_tx_begin and store_tx_end. Inside a
+ * batch that is a savepoint, so a failure undoes this writer and keeps the batch. Alone it is
+ * BEGIN IMMEDIATE, not a savepoint's deferred BEGIN: a deferred transaction that reads (the
+ * seq counters) before it writes can get SQLITE_BUSY, past the busy timeout, when another
+ * connection wrote in between. A single statement needs neither; SQLite makes it atomic. */
+static int store_tx_begin(struct store *st)
+{
+	if (!st->in_batch)
+		return store_run(st, st->stmt[STMT_BEGIN]);
+	if (sqlite3_get_autocommit(st->db)) {
+		snprintf(st->err, sizeof st->err, "the batch was rolled back by an earlier error");
+		return NERR_STORE;
+	}
+	return store_run(st, st->stmt[STMT_SAVEPOINT]);
+}
+
+/* Keep what store_tx_begin started when r is 0 (durably, outside a batch), else undo it.
+ * Returns r, or NERR_STORE when keeping it failed. */
+static int store_tx_end(struct store *st, int r)
+{
+	if (r == 0) {
+		r = store_run(st, st->stmt[st->in_batch ? STMT_RELEASE : STMT_COMMIT]);
+		if (r == 0)
+			return 0;
+	}
+	/* After some errors (I/O, disk full) SQLite has already rolled back everything; then
+	 * these fail harmlessly and the batch's own commit reports it. */
+	if (st->in_batch) {
+		store_undo(st, STMT_ROLLBACK_TO);
+		store_undo(st, STMT_RELEASE);
+	} else if (!sqlite3_get_autocommit(st->db)) {
+		store_undo(st, STMT_ROLLBACK);
+	}
+	return r;
+}
+
+/* Create path with mode 0600 if it is missing, and make an existing file 0600, before SQLite
+ * opens it: SQLite gives the -wal and -shm files the database file's mode. */
+static int store_create_private(const char *path)
+{
+	int r = NERR_SYSTEM;
+	int saved;
+	struct stat sb;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return NERR_SYSTEM;
+	if (fstat(fd, &sb) != 0)
+		goto out;
+	if ((sb.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0)
+		goto out;
+	r = 0;
+out:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+static int store_exec(struct store *st, const char *sql)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(st);
+	return 0;
+}
+
+static int store_user_version(struct store *st, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	int r = NERR_INTERNAL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) {
+		r = store_fail(st);
+		goto out;
+	}
+	if ((r = store_step(st, s)) != 1) {
+		r = r == 0 ? NERR_STORE : r;
+		goto out;
+	}
+	*version = sqlite3_column_int(s, 0);
+	r = 0;
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Bring the schema to STORE_VERSION in one transaction, under the write lock so that two
+ * processes opening a new home do not both migrate it. */
+static int store_migrate(struct store *st)
+{
+	int r = NERR_INTERNAL;
+	int v = 0;
+	char sql[48];
+	if ((r = store_exec(st, "BEGIN IMMEDIATE")) != 0)
+		return r;
+	if ((r = store_user_version(st, &v)) != 0)
+		goto out;
+	if (v < 0 || v > STORE_VERSION) {
+		snprintf(st->err, sizeof st->err, "schema version %d; this natter knows up to %d",
+			 v, STORE_VERSION);
+		r = NERR_VERSION;
+		goto out;
+	}
+	if (v < STORE_VERSION) {
+		for (; v < STORE_VERSION; v++)
+			if ((r = store_exec(st, store_migrations[v])) != 0)
+				goto out;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+		if ((r = store_exec(st, sql)) != 0)
+			goto out;
+	}
+	if ((r = store_exec(st, "COMMIT")) != 0)
+		goto out;
+	r = 0;
+out:
+	if (r != 0 && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int store_prepare(struct store *st)
+{
+	for (int i = 0; i < STMT_COUNT; i++)
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK)
+			return store_fail(st);
+	return 0;
+}
+
+int store_open(struct store **out, const char *path)
+{
+	int r = NERR_INTERNAL;
+	struct store *st = NULL;
+	if ((r = store_create_private(path)) != 0)
+		goto out;
+	if (!(st = calloc(1, sizeof *st))) {
+		r = NERR_NOMEM;
+		goto out;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		r = st->db ? store_fail(st) : NERR_NOMEM;
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if ((r = store_exec(st, "PRAGMA journal_mode = WAL")) != 0)
+		goto out;
+	/* FULL, not WAL's usual NORMAL: we acknowledge a message once committed, so a commit
+	 * must survive power loss, and NORMAL can lose the last ones. */
+	if ((r = store_exec(st, "PRAGMA synchronous = FULL")) != 0)
+		goto out;
+	if ((r = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
+		goto out;
+	if ((r = store_migrate(st)) != 0)
+		goto out;
+	if ((r = store_prepare(st)) != 0)
+		goto out;
+	*out = st;
+	st = NULL;
+	r = 0;
+out:
+	store_close(st);
+	return r;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close_v2(st->db);
+	free(st);
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err;
+}
+
+const char *store_state_name(int state)
+{
+	switch (state) {
+	case STORE_QUEUED: return "queued";
+	case STORE_SENT: return "sent";
+	case STORE_DELIVERED: return "delivered";
+	case STORE_RECEIVED: return "received";
+	case STORE_READ: return "read";
+	}
+	return "unknown";
+}
+
+int store_batch_begin(struct store *st)
+{
+	if (st->in_batch)
+		return NERR_INTERNAL;
+	int r = store_run(st, st->stmt[STMT_BEGIN]);
+	if (r == 0)
+		st->in_batch = 1;
+	return r;
+}
+
+int store_batch_commit(struct store *st)
+{
+	if (!st->in_batch)
+		return NERR_INTERNAL;
+	st->in_batch = 0;
+	int r = store_run(st, st->stmt[STMT_COMMIT]);
+	if (r != 0 && !sqlite3_get_autocommit(st->db))
+		store_undo(st, STMT_ROLLBACK);
+	return r;
+}
+
+int store_batch_rollback(struct store *st)
+{
+	if (!st->in_batch)
+		return NERR_INTERNAL;
+	st->in_batch = 0;
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	return store_run(st, st->stmt[STMT_ROLLBACK]);
+}
+
+int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *s = st->stmt[STMT_META_GET];
+	const char *v;
+	size_t n;
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_text(st, s, 1, key, strlen(key))) != 0)
+		goto out;
+	if ((r = store_step(st, s)) != 1) {
+		r = r == 0 ? NERR_NOTFOUND : r;
+		goto out;
+	}
+	if ((r = store_column_text(st, s, 0, &v, &n)) != 0)
+		goto out;
+	if (n >= cap) {
+		r = NERR_TOOLONG;
+		goto out;
+	}
+	memcpy(out, v, n);
+	out[n] = '\0';
+	r = 0;
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = st->stmt[STMT_META_SET];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_text(st, s, 1, key, strlen(key))) != 0 ||
+	    (r = store_bind_text(st, s, 2, value, strlen(value))) != 0)
+		goto out;
+	r = store_run(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_peer_upsert(struct store *st, const struct store_peer *p)
+{
+	sqlite3_stmt *s = st->stmt[STMT_PEER_UPSERT];
+	size_t nick_len = strnlen(p->nick, sizeof p->nick);
+	size_t host_len = strnlen(p->host, sizeof p->host);
+	int r = NERR_INTERNAL;
+	if (nick_len == sizeof p->nick || host_len == sizeof p->host)
+		return NERR_TOOLONG;
+	if ((r = store_bind_blob(st, s, 1, p->key, STORE_KEY)) != 0 ||
+	    (r = store_bind_text(st, s, 2, p->nick, nick_len)) != 0 ||
+	    (r = store_bind_text(st, s, 3, p->host, host_len)) != 0 ||
+	    (r = store_bind_i64(st, s, 4, p->port)) != 0 ||
+	    (r = store_bind_i64(st, s, 5, p->last_seen_ms)) != 0)
+		goto out;
+	r = store_run(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+/* Read a PEER_COLS row into *out. */
+static int store_read_peer(struct store *st, sqlite3_stmt *s, struct store_peer *out)
+{
+	struct store_peer p = {0};
+	int64_t port = sqlite3_column_int64(s, 3);
+	int r = NERR_INTERNAL;
+	if ((r = store_column_key(st, s, 0, p.key, STORE_KEY)) != 0 ||
+	    (r = store_column_str(st, s, 1, p.nick, sizeof p.nick)) != 0 ||
+	    (r = store_column_str(st, s, 2, p.host, sizeof p.host)) != 0 ||
+	    (r = store_column_str(st, s, 7, p.alias, sizeof p.alias)) != 0)
+		return r;
+	if (port < 0 || port > UINT16_MAX) {
+		snprintf(st->err, sizeof st->err, "port %lld out of range", (long long)port);
+		return NERR_STORE;
+	}
+	p.port = (uint16_t)port;
+	p.first_seen_ms = sqlite3_column_int64(s, 4);
+	p.last_seen_ms = sqlite3_column_int64(s, 5);
+	p.verified = sqlite3_column_int(s, 6) != 0;
+	*out = p;
+	return 0;
+}
+
+int store_peer_get(struct store *st, const uint8_t key[static STORE_KEY], struct store_peer *out)
+{
+	sqlite3_stmt *s = st->stmt[STMT_PEER_GET];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) != 1) {
+		r = r == 0 ? NERR_NOTFOUND : r;
+		goto out;
+	}
+	r = store_read_peer(st, s, out);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_peer_list(struct store *st, struct store_peer **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_PEER_LIST];
+	struct store_peer *arr = NULL, *grown;
+	size_t len = 0, cap = 0;
+	int r = NERR_INTERNAL;
+	while ((r = store_step(st, s)) == 1) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			if (!(grown = realloc(arr, cap * sizeof *arr))) {
+				r = NERR_NOMEM;
+				goto out;
+			}
+			arr = grown;
+		}
+		if ((r = store_read_peer(st, s, &arr[len])) != 0)
+			goto out;
+		len++;
+	}
+	if (r != 0)
+		goto out;
+	*out = arr;
+	*n = len;
+	arr = NULL;
+out:
+	free(arr);
+	store_reset(s);
+	return r;
+}
+
+/* Run s, an UPDATE of one peer already bound; NERR_NOTFOUND when no peer has that key. */
+static int store_update_peer(struct store *st, sqlite3_stmt *s)
+{
+	int r = store_run(st, s);
+	if (r == 0 && sqlite3_changes(st->db) == 0)
+		r = NERR_NOTFOUND;
+	return r;
+}
+
+int store_peer_set_verified(struct store *st, const uint8_t key[static STORE_KEY], int verified)
+{
+	sqlite3_stmt *s = st->stmt[STMT_PEER_SET_VERIFIED];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 2, verified != 0)) != 0)
+		goto out;
+	r = store_update_peer(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_peer_set_alias(struct store *st, const uint8_t key[static STORE_KEY], const char *alias)
+{
+	sqlite3_stmt *s = st->stmt[STMT_PEER_SET_ALIAS];
+	size_t len = strlen(alias);
+	int r = NERR_INTERNAL;
+	if (len > STORE_NICK_MAX)
+		return NERR_TOOLONG;
+	if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) != 0 ||
+	    (r = store_bind_text(st, s, 2, alias, len)) != 0)
+		goto out;
+	r = store_update_peer(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+/* Read a MSG_COLS row into *out, which then owns a copy of the text. */
+static int store_read_msg(struct store *st, sqlite3_stmt *s, struct store_msg *out)
+{
+	struct store_msg m = {0};
+	const char *text;
+	size_t len;
+	int64_t seq = sqlite3_column_int64(s, 3);
+	int64_t attempts = sqlite3_column_int64(s, 7);
+	int r = NERR_INTERNAL;
+	if ((r = store_column_key(st, s, 0, m.id, STORE_ID)) != 0 ||
+	    (r = store_column_key(st, s, 1, m.peer, STORE_KEY)) != 0 ||
+	    (r = store_column_text(st, s, 5, &text, &len)) != 0)
+		return r;
+	if (len > STORE_TEXT_MAX || seq < 1 || attempts < 0 || attempts > UINT32_MAX) {
+		snprintf(st->err, sizeof st->err, "message row out of range");
+		return NERR_STORE;
+	}
+	if (!(m.text = malloc(len + 1)))
+		return NERR_NOMEM;
+	memcpy(m.text, text, len);
+	m.text[len] = '\0';
+	m.text_len = len;
+	m.dir = sqlite3_column_int(s, 2);
+	m.seq = (uint64_t)seq;
+	m.ts_ms = sqlite3_column_int64(s, 4);
+	m.state = sqlite3_column_int(s, 6);
+	m.attempts = (uint32_t)attempts;
+	m.last_attempt_ms = sqlite3_column_int64(s, 8);
+	*out = m;
+	return 0;
+}
+
+/* Read every remaining row of s (MSG_COLS) into a malloc'd array; s is left for the caller to
+ * reset. */
+static int store_collect_msgs(struct store *st, sqlite3_stmt *s, struct store_msg **out, size_t *n)
+{
+	struct store_msg *arr = NULL, *grown;
+	size_t len = 0, cap = 0;
+	int r = NERR_INTERNAL;
+	while ((r = store_step(st, s)) == 1) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			if (!(grown = realloc(arr, ncap * sizeof *arr))) {
+				r = NERR_NOMEM;
+				goto out;
+			}
+			arr = grown;
+			cap = ncap;
+		}
+		if ((r = store_read_msg(st, s, &arr[len])) != 0)
+			goto out;
+		len++;
+	}
+	if (r != 0)
+		goto out;
+	*out = arr;
+	*n = len;
+	arr = NULL;
+	len = 0;
+out:
+	store_msgs_free(arr, len);
+	return r;
+}
+
+static int store_insert_msg(struct store *st, const uint8_t *peer, const uint8_t *id, int dir,
+			    int64_t seq, int64_t ts_ms, const char *text, size_t len, int state)
+{
+	sqlite3_stmt *s = st->stmt[STMT_MSG_INSERT];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0 ||
+	    (r = store_bind_blob(st, s, 2, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 3, dir)) != 0 || (r = store_bind_i64(st, s, 4, seq)) != 0 ||
+	    (r = store_bind_i64(st, s, 5, ts_ms)) != 0 ||
+	    (r = store_bind_text(st, s, 6, text, len)) != 0 ||
+	    (r = store_bind_i64(st, s, 7, state)) != 0)
+		goto out;
+	r = store_run(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_msg_queue(struct store *st, const uint8_t peer[static STORE_KEY],
+		    const uint8_t id[static STORE_ID], int64_t ts_ms, const char *text, size_t len,
+		    uint64_t *seq_out)
+{
+	sqlite3_stmt *next = st->stmt[STMT_SEQ_NEXT_OUT];
+	sqlite3_stmt *outbox = st->stmt[STMT_OUTBOX_INSERT];
+	int64_t seq = 0;
+	int r = NERR_INTERNAL;
+	if (len > STORE_TEXT_MAX)
+		return NERR_TOOLONG;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_bind_blob(st, next, 1, peer, STORE_KEY)) != 0)
+		goto out;
+	if ((r = store_step(st, next)) != 1) {
+		r = r == 0 ? NERR_INTERNAL : r;
+		goto out;
+	}
+	seq = sqlite3_column_int64(next, 0);
+	if ((r = store_run(st, next)) != 0)
+		goto out;
+	if ((r = store_insert_msg(st, peer, id, STORE_DIR_OUT, seq, ts_ms, text, len,
+				  STORE_QUEUED)) != 0)
+		goto out;
+	if ((r = store_bind_i64(st, outbox, 1, sqlite3_last_insert_rowid(st->db))) != 0)
+		goto out;
+	r = store_run(st, outbox);
+out:
+	store_reset(next);
+	store_reset(outbox);
+	r = store_tx_end(st, r);
+	if (r == 0)
+		*seq_out = (uint64_t)seq;
+	return r;
+}
+
+/* last_in of peer, 0 when none. */
+static int store_get_last_in(struct store *st, const uint8_t *peer, uint64_t *seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_IN];
+	int r = NERR_INTERNAL;
+	int64_t v = 0;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) < 0)
+		goto out;
+	if (r == 1)
+		v = sqlite3_column_int64(s, 0);
+	if (v < 0) {
+		snprintf(st->err, sizeof st->err, "negative seq");
+		r = NERR_STORE;
+		goto out;
+	}
+	*seq = (uint64_t)v;
+	r = 0;
+out:
+	store_reset(s);
+	return r;
+}
+
+static int store_id_exists(struct store *st, const uint8_t *id, int *exists)
+{
+	sqlite3_stmt *s = st->stmt[STMT_MSG_EXISTS];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) < 0)
+		goto out;
+	*exists = r;
+	r = 0;
+out:
+	store_reset(s);
+	return r;
+}
+
+static int store_set_last_in(struct store *st, const uint8_t *peer, int64_t seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_SEQ_SET_IN];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 2, seq)) != 0)
+		goto out;
+	r = store_run(st, s);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_msg_receive(struct store *st, const uint8_t peer[static STORE_KEY],
+		      const uint8_t id[static STORE_ID], uint64_t seq, int64_t ts_ms,
+		      const char *text, size_t len, int *outcome)
+{
+	uint64_t last = 0;
+	int exists = 0;
+	int rx = STORE_RX_DUP;
+	int r = NERR_INTERNAL;
+	if (len > STORE_TEXT_MAX)
+		return NERR_TOOLONG;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_get_last_in(st, peer, &last)) != 0)
+		goto out;
+	if (seq <= last || seq - last > 1) {
+		rx = seq <= last ? STORE_RX_DUP : STORE_RX_GAP;
+		r = 0;
+		goto out;
+	}
+	if (seq > INT64_MAX) {
+		r = NERR_LIMIT;
+		goto out;
+	}
+	if ((r = store_id_exists(st, id, &exists)) != 0)
+		goto out;
+	if (!exists && (r = store_insert_msg(st, peer, id, STORE_DIR_IN, (int64_t)seq, ts_ms, text,
+					     len, STORE_RECEIVED)) != 0)
+		goto out;
+	if ((r = store_set_last_in(st, peer, (int64_t)seq)) != 0)
+		goto out;
+	rx = exists ? STORE_RX_DUP : STORE_RX_NEW;
+	r = 0;
+out:
+	r = store_tx_end(st, r);
+	if (r == 0)
+		*outcome = rx;
+	return r;
+}
+
+int store_last_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
+{
+	return store_get_last_in(st, peer, seq);
+}
+
+int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,
+		     size_t *removed)
+{
+	sqlite3_stmt *deliver = st->stmt[STMT_OUTBOX_DELIVER];
+	sqlite3_stmt *del = st->stmt[STMT_OUTBOX_DELETE];
+	int64_t up = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	size_t n = 0;
+	int r = NERR_INTERNAL;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_bind_blob(st, deliver, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, deliver, 2, up)) != 0 ||
+	    (r = store_bind_i64(st, deliver, 3, STORE_DELIVERED)) != 0 ||
+	    (r = store_bind_i64(st, deliver, 4, STORE_DIR_OUT)) != 0 ||
+	    (r = store_run(st, deliver)) != 0)
+		goto out;
+	if ((r = store_bind_blob(st, del, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, del, 2, up)) != 0 ||
+	    (r = store_bind_i64(st, del, 3, STORE_DIR_OUT)) != 0 || (r = store_run(st, del)) != 0)
+		goto out;
+	n = (size_t)sqlite3_changes(st->db);
+	r = 0;
+out:
+	store_reset(deliver);
+	store_reset(del);
+	r = store_tx_end(st, r);
+	if (r == 0)
+		*removed = n;
+	return r;
+}
+
+int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_LIST];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+		goto out;
+	r = store_collect_msgs(st, s, out, n);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_outbox_attempt(struct store *st, const uint8_t id[static STORE_ID], int64_t now_ms)
+{
+	sqlite3_stmt *attempt = st->stmt[STMT_OUTBOX_ATTEMPT];
+	sqlite3_stmt *sent = st->stmt[STMT_MSG_MARK_SENT];
+	int r = NERR_INTERNAL;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_bind_blob(st, attempt, 1, id, STORE_ID)) != 0 ||
+	    (r = store_bind_i64(st, attempt, 2, now_ms)) != 0 || (r = store_run(st, attempt)) != 0)
+		goto out;
+	if (sqlite3_changes(st->db) == 0) {
+		r = NERR_NOTFOUND;
+		goto out;
+	}
+	if ((r = store_bind_blob(st, sent, 1, id, STORE_ID)) != 0 ||
+	    (r = store_bind_i64(st, sent, 2, STORE_SENT)) != 0 ||
+	    (r = store_bind_i64(st, sent, 3, STORE_QUEUED)) != 0)
+		goto out;
+	r = store_run(st, sent);
+out:
+	store_reset(attempt);
+	store_reset(sent);
+	return store_tx_end(st, r);
+}
+
+int store_msg_get(struct store *st, const uint8_t id[static STORE_ID], struct store_msg *out)
+{
+	sqlite3_stmt *s = st->stmt[STMT_MSG_GET];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) != 1) {
+		r = r == 0 ? NERR_NOTFOUND : r;
+		goto out;
+	}
+	r = store_read_msg(st, s, out);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_history(struct store *st, const uint8_t peer[static STORE_KEY], size_t limit,
+		  struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_HISTORY];
+	/* LIMIT -1 is no limit in SQLite. */
+	int64_t lim = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 2, lim)) != 0)
+		goto out;
+	r = store_collect_msgs(st, s, out, n);
+out:
+	store_reset(s);
+	return r;
+}
+
+void store_msg_clear(struct store_msg *m)
+{
+	if (!m)
+		return;
+	free(m->text);
+	memset(m, 0, sizeof *m);
+}
+
+void store_msgs_free(struct store_msg *arr, size_t n)
+{
+	if (!arr)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(arr[i].text);
+	free(arr);
+}

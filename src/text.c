@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* Escaping for plain and JSON output, and time formatting. */
+#include "text.h"
+
+#include <time.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t seq_len(const unsigned char *s, size_t left, uint32_t *cp)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xc2 && c <= 0xdf) {
+		n = 2, v = c & 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3, v = c & 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (left < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+void text_put_escaped(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = seq_len(s + i, len - i, &cp);
+		if (n == 0) {
+			fprintf(f, "\\x%02x", s[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			fputs("\\\\", f);
+		else if (cp == '\n')
+			fputs("\\n", f);
+		else if (cp == '\t')
+			fputs("\\t", f);
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+			for (size_t k = 0; k < n; k++)
+				fprintf(f, "\\x%02x", s[i + k]);
+		else
+			fwrite(s + i, 1, n, f);
+		i += n;
+	}
+}
+
+void text_put_json(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	fputc('"', f);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = seq_len(s + i, len - i, &cp);
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		default:
+			if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029 ||
+			    (cp >= 0x80 && cp <= 0x9f))
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			else
+				fwrite(s + i, 1, n, f);
+		}
+		i += n;
+	}
+	fputc('"', f);
+}
+
+void text_time(char buf[static TEXT_TIME_LEN], int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	int frac = (int)(ms % 1000);
+	if (frac < 0) {
+		frac += 1000;
+		t -= 1;
+	}
+	gmtime_r(&t, &tm);
+	snprintf(buf, TEXT_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+int64_t text_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,830 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite store: seq counters, exactly-once receive, outbox and acks, history order,
+ * durability across reopen, batching, schema versions and file modes. Each test uses its
+ * own home in a fresh directory under /tmp. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nerr.h"
+#include "store.h"
+
+Suite *store_suite(void);
+
+struct tmp_home {
+	char dir[64];
+	char path[128];
+};
+
+static void tmp_home_init(struct tmp_home *h)
+{
+	snprintf(h->dir, sizeof h->dir, "/tmp/natter-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(h->dir));
+	snprintf(h->path, sizeof h->path, "%s/natter.db", h->dir);
+}
+
+static void tmp_home_clear(struct tmp_home *h)
+{
+	char p[160];
+	const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", h->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(h->dir);
+}
+
+static struct store *open_ok(const char *path)
+{
+	struct store *st = NULL;
+	ck_assert_int_eq(store_open(&st, path), 0);
+	ck_assert_ptr_nonnull(st);
+	return st;
+}
+
+static void key_fill(uint8_t *k, size_t n, uint8_t v)
+{
+	memset(k, v, n);
+}
+
+static void id_make(uint8_t id[STORE_ID], unsigned n)
+{
+	memset(id, 0, STORE_ID);
+	id[0] = (uint8_t)(n >> 8);
+	id[1] = (uint8_t)n;
+}
+
+/* One integer from a separate connection, as another process would see the file. */
+static long long raw_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	long long v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static uint64_t queue_ok(struct store *st, const uint8_t *peer, unsigned id_n, int64_t ts,
+			 const char *text)
+{
+	uint8_t id[STORE_ID];
+	uint64_t seq = 0;
+	id_make(id, id_n);
+	ck_assert_int_eq(store_msg_queue(st, peer, id, ts, text, strlen(text), &seq), 0);
+	return seq;
+}
+
+static int receive(struct store *st, const uint8_t *peer, unsigned id_n, uint64_t seq, int64_t ts,
+		   const char *text)
+{
+	uint8_t id[STORE_ID];
+	int outcome = -1;
+	id_make(id, id_n);
+	ck_assert_int_eq(store_msg_receive(st, peer, id, seq, ts, text, strlen(text), &outcome), 0);
+	return outcome;
+}
+
+static uint64_t last_in(struct store *st, const uint8_t *peer)
+{
+	uint64_t seq = 12345;
+	ck_assert_int_eq(store_last_in(st, peer, &seq), 0);
+	return seq;
+}
+
+static int state_of(struct store *st, unsigned id_n)
+{
+	uint8_t id[STORE_ID];
+	struct store_msg m;
+	id_make(id, id_n);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	int state = m.state;
+	store_msg_clear(&m);
+	return state;
+}
+
+START_TEST(queue_assigns_consecutive_seqs_per_peer)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	ck_assert_uint_eq(queue_ok(st, a, 1, 100, "one"), 1);
+	ck_assert_uint_eq(queue_ok(st, a, 2, 101, "two"), 2);
+	ck_assert_uint_eq(queue_ok(st, b, 3, 102, "b one"), 1);
+	ck_assert_uint_eq(queue_ok(st, a, 4, 103, "three"), 3);
+
+	struct store_msg m;
+	uint8_t id[STORE_ID];
+	id_make(id, 4);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	ck_assert_mem_eq(m.peer, a, STORE_KEY);
+	ck_assert_int_eq(m.dir, STORE_DIR_OUT);
+	ck_assert_uint_eq(m.seq, 3);
+	ck_assert_int_eq(m.ts_ms, 103);
+	ck_assert_int_eq(m.state, STORE_QUEUED);
+	ck_assert_str_eq(m.text, "three");
+	ck_assert_uint_eq(m.text_len, 5);
+	store_msg_clear(&m);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(queue_with_a_stored_id_fails_and_consumes_no_seq)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	uint64_t seq = 77;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	id_make(id, 1);
+	struct store *st = open_ok(h.path);
+	ck_assert_uint_eq(queue_ok(st, a, 1, 100, "one"), 1);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 101, "again", 5, &seq), NERR_STORE);
+	ck_assert_uint_eq(seq, 77);
+	ck_assert_ptr_nonnull(strstr(store_errmsg(st), "UNIQUE"));
+	ck_assert_uint_eq(queue_ok(st, a, 2, 102, "two"), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(text_over_65536_bytes_is_rejected)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	uint64_t seq = 0;
+	int outcome = -1;
+	char *big = calloc(1, STORE_TEXT_MAX + 2);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', STORE_TEXT_MAX + 1);
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	id_make(id, 1);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 1, big, STORE_TEXT_MAX + 1, &seq),
+			 NERR_TOOLONG);
+	ck_assert_int_eq(store_msg_receive(st, a, id, 1, 1, big, STORE_TEXT_MAX + 1, &outcome),
+			 NERR_TOOLONG);
+	ck_assert_int_eq(outcome, -1);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 1, big, STORE_TEXT_MAX, &seq), 0);
+	ck_assert_uint_eq(seq, 1);
+
+	struct store_msg m;
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	ck_assert_uint_eq(m.text_len, STORE_TEXT_MAX);
+	ck_assert_mem_eq(m.text, big, STORE_TEXT_MAX);
+	ck_assert_int_eq(m.text[STORE_TEXT_MAX], '\0');
+	store_msg_clear(&m);
+	store_close(st);
+	free(big);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(text_is_stored_byte_exact_with_its_length)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	const char text[] = "caf\xc3\xa9\0tail";
+	uint64_t seq = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	id_make(id, 9);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 1, text, sizeof text - 1, &seq), 0);
+	ck_assert_int_eq(store_msg_queue(st, a, (uint8_t[STORE_ID]){1}, 2, "", 0, &seq), 0);
+
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ms[0].text_len, sizeof text - 1);
+	ck_assert_mem_eq(ms[0].text, text, sizeof text);
+	ck_assert_uint_eq(ms[1].text_len, 0);
+	ck_assert_str_eq(ms[1].text, "");
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(receive_in_order_stores_and_advances)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY], id[STORE_ID];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	ck_assert_uint_eq(last_in(st, a), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_NEW);
+	ck_assert_uint_eq(last_in(st, a), 1);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "again"), STORE_RX_NEW);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_uint_eq(last_in(st, b), 0);
+
+	struct store_msg m;
+	id_make(id, 2);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	ck_assert_int_eq(m.dir, STORE_DIR_IN);
+	ck_assert_int_eq(m.state, STORE_RECEIVED);
+	ck_assert_uint_eq(m.seq, 2);
+	ck_assert_int_eq(m.ts_ms, 501);
+	ck_assert_str_eq(m.text, "again");
+	ck_assert_mem_eq(m.peer, a, STORE_KEY);
+	store_msg_clear(&m);
+	ck_assert_ptr_null(m.text);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(duplicate_receive_is_not_stored_twice)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_DUP);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "two"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_DUP);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+/* A known id under the next seq is not stored again, but the stream moves on past it. */
+START_TEST(known_id_under_next_seq_is_dup_and_advances)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 1, 2, 501, "forged"), STORE_RX_DUP);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_int_eq(receive(st, a, 3, 3, 502, "three"), STORE_RX_NEW);
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ms[0].text, "hello");
+	ck_assert_str_eq(ms[1].text, "three");
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(gap_is_not_stored)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg m;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "two"), STORE_RX_GAP);
+	ck_assert_uint_eq(last_in(st, a), 0);
+	id_make(id, 2);
+	ck_assert_int_eq(store_msg_get(st, id, &m), NERR_NOTFOUND);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "one"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "two"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 5, UINT64_MAX, 502, "far"), STORE_RX_GAP);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(ack_removes_outbox_rows_up_to_seq_and_marks_delivered)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, removed = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 100, "one");
+	queue_ok(st, a, 2, 101, "two");
+	queue_ok(st, a, 3, 102, "three");
+	queue_ok(st, b, 4, 103, "b one");
+
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &removed), 0);
+	ck_assert_uint_eq(removed, 2);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	ck_assert_int_eq(state_of(st, 2), STORE_DELIVERED);
+	ck_assert_int_eq(state_of(st, 3), STORE_QUEUED);
+	ck_assert_int_eq(state_of(st, 4), STORE_QUEUED);
+
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ms[0].seq, 3);
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &removed), 0);
+	ck_assert_uint_eq(removed, 0);
+	ck_assert_int_eq(store_outbox_ack(st, a, UINT64_MAX, &removed), 0);
+	ck_assert_uint_eq(removed, 1);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ms);
+	ck_assert_int_eq(state_of(st, 4), STORE_QUEUED);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(outbox_lists_every_peer_by_peer_then_seq)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0x0b);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 300, "a1");
+	queue_ok(st, b, 2, 200, "b1");
+	queue_ok(st, a, 3, 100, "a2");
+	queue_ok(st, b, 4, 50, "b2");
+	ck_assert_int_eq(store_outbox_list(st, NULL, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(ms[0].text, "b1");
+	ck_assert_str_eq(ms[1].text, "b2");
+	ck_assert_str_eq(ms[2].text, "a1");
+	ck_assert_str_eq(ms[3].text, "a2");
+	ck_assert_uint_eq(ms[3].seq, 2);
+	ck_assert_uint_eq(ms[3].attempts, 0);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(attempt_counts_tries_and_marks_sent)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID], other[STORE_ID];
+	struct store_msg m;
+	size_t removed = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	id_make(id, 1);
+	id_make(other, 42);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 100, "one");
+	ck_assert_int_eq(store_outbox_attempt(st, id, 1000), 0);
+	ck_assert_int_eq(store_outbox_attempt(st, id, 2000), 0);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	ck_assert_int_eq(m.state, STORE_SENT);
+	ck_assert_uint_eq(m.attempts, 2);
+	ck_assert_int_eq(m.last_attempt_ms, 2000);
+	store_msg_clear(&m);
+	ck_assert_int_eq(store_outbox_attempt(st, other, 3000), NERR_NOTFOUND);
+
+	ck_assert_int_eq(store_outbox_ack(st, a, 1, &removed), 0);
+	ck_assert_int_eq(store_outbox_attempt(st, id, 3000), NERR_NOTFOUND);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(reopen_keeps_outbox_and_counters)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 100, "one");
+	queue_ok(st, a, 2, 101, "two");
+	id_make(id, 1);
+	ck_assert_int_eq(store_outbox_attempt(st, id, 555), 0);
+	ck_assert_int_eq(receive(st, a, 10, 1, 102, "in"), STORE_RX_NEW);
+	store_close(st);
+
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ms[0].text, "one");
+	ck_assert_uint_eq(ms[0].attempts, 1);
+	ck_assert_int_eq(ms[0].last_attempt_ms, 555);
+	ck_assert_int_eq(ms[0].state, STORE_SENT);
+	ck_assert_str_eq(ms[1].text, "two");
+	store_msgs_free(ms, n);
+	ck_assert_uint_eq(queue_ok(st, a, 3, 103, "three"), 3);
+	ck_assert_uint_eq(last_in(st, a), 1);
+	ck_assert_int_eq(receive(st, a, 10, 1, 102, "in"), STORE_RX_DUP);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(history_returns_last_n_oldest_first)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	/* Stored in this order; by timestamp: in1 (50), out1 (100), out2 (200), in2 (200). */
+	queue_ok(st, a, 1, 100, "out1");
+	ck_assert_int_eq(receive(st, a, 2, 1, 50, "in1"), STORE_RX_NEW);
+	queue_ok(st, a, 3, 200, "out2");
+	ck_assert_int_eq(receive(st, a, 4, 2, 200, "in2"), STORE_RX_NEW);
+	queue_ok(st, b, 5, 150, "other peer");
+
+	ck_assert_int_eq(store_history(st, a, 3, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(ms[0].text, "out1");
+	ck_assert_str_eq(ms[1].text, "out2");
+	ck_assert_str_eq(ms[2].text, "in2");
+	ck_assert_int_eq(ms[2].dir, STORE_DIR_IN);
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(ms[0].text, "in1");
+	ck_assert_int_eq(ms[0].state, STORE_RECEIVED);
+	ck_assert_str_eq(ms[1].text, "out1");
+	ck_assert_int_eq(ms[1].state, STORE_QUEUED);
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_history(st, a, 100, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+static struct store_peer peer_make(uint8_t k, const char *nick, const char *host, uint16_t port,
+				   int64_t seen)
+{
+	struct store_peer p = {0};
+	key_fill(p.key, sizeof p.key, k);
+	snprintf(p.nick, sizeof p.nick, "%s", nick);
+	snprintf(p.host, sizeof p.host, "%s", host);
+	p.port = port;
+	p.last_seen_ms = seen;
+	return p;
+}
+
+START_TEST(peer_upsert_keeps_verified_and_first_seen)
+{
+	struct tmp_home h;
+	struct store_peer p = peer_make(0xa1, "alice", "192.0.2.1", 4000, 1000), got;
+	tmp_home_init(&h);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_peer_upsert(st, &p), 0);
+	ck_assert_int_eq(store_peer_set_verified(st, p.key, 1), 0);
+	ck_assert_int_eq(store_peer_set_alias(st, p.key, "al"), 0);
+
+	p = peer_make(0xa1, "alice2", "2001:db8::1", 4001, 2000);
+	p.first_seen_ms = 1;
+	ck_assert_int_eq(store_peer_upsert(st, &p), 0);
+	ck_assert_int_eq(store_peer_get(st, p.key, &got), 0);
+	ck_assert_mem_eq(got.key, p.key, STORE_KEY);
+	ck_assert_str_eq(got.nick, "alice2");
+	ck_assert_str_eq(got.host, "2001:db8::1");
+	ck_assert_uint_eq(got.port, 4001);
+	ck_assert_int_eq(got.first_seen_ms, 1000);
+	ck_assert_int_eq(got.last_seen_ms, 2000);
+	ck_assert_int_eq(got.verified, 1);
+	ck_assert_str_eq(got.alias, "al");
+
+	ck_assert_int_eq(store_peer_set_alias(st, p.key, ""), 0);
+	ck_assert_int_eq(store_peer_set_verified(st, p.key, 0), 0);
+	ck_assert_int_eq(store_peer_get(st, p.key, &got), 0);
+	ck_assert_str_eq(got.alias, "");
+	ck_assert_int_eq(got.verified, 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(peer_list_is_ordered_by_nick_then_key)
+{
+	struct tmp_home h;
+	struct store_peer ps[] = {
+	    peer_make(0x03, "bob", "192.0.2.3", 1, 10),
+	    peer_make(0x02, "alice", "192.0.2.2", 2, 20),
+	    peer_make(0x01, "bob", "192.0.2.1", 3, 30),
+	};
+	struct store_peer *list = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_peer_list(st, &list, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(list);
+	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+		ck_assert_int_eq(store_peer_upsert(st, &ps[i]), 0);
+	ck_assert_int_eq(store_peer_list(st, &list, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(list[0].nick, "alice");
+	ck_assert_str_eq(list[1].nick, "bob");
+	ck_assert_uint_eq(list[1].key[0], 0x01);
+	ck_assert_str_eq(list[2].nick, "bob");
+	ck_assert_uint_eq(list[2].key[0], 0x03);
+	ck_assert_int_eq(list[2].first_seen_ms, 10);
+	free(list);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(peer_unknown_or_overlong_is_refused)
+{
+	struct tmp_home h;
+	struct store_peer p = peer_make(0xa1, "alice", "192.0.2.1", 4000, 1000), got;
+	struct store_peer sentinel;
+	memset(&sentinel, 0x5a, sizeof sentinel);
+	got = sentinel;
+	tmp_home_init(&h);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_peer_get(st, p.key, &got), NERR_NOTFOUND);
+	ck_assert_mem_eq(&got, &sentinel, sizeof got);
+	ck_assert_int_eq(store_peer_set_verified(st, p.key, 1), NERR_NOTFOUND);
+	ck_assert_int_eq(store_peer_set_alias(st, p.key, "x"), NERR_NOTFOUND);
+
+	memset(p.nick, 'n', sizeof p.nick);
+	ck_assert_int_eq(store_peer_upsert(st, &p), NERR_TOOLONG);
+	memset(p.nick, 'n', STORE_NICK_MAX);
+	p.nick[STORE_NICK_MAX] = '\0';
+	ck_assert_int_eq(store_peer_upsert(st, &p), 0);
+	ck_assert_int_eq(store_peer_set_alias(st, p.key, "123456789012345678901234567890123"),
+			 NERR_TOOLONG);
+	ck_assert_int_eq(store_peer_get(st, p.key, &got), 0);
+	ck_assert_uint_eq(strlen(got.nick), STORE_NICK_MAX);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(meta_get_returns_the_value_set)
+{
+	struct tmp_home h;
+	char buf[16] = "untouched";
+	tmp_home_init(&h);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_meta_get(st, "nick", buf, sizeof buf), NERR_NOTFOUND);
+	ck_assert_str_eq(buf, "untouched");
+	ck_assert_int_eq(store_meta_set(st, "nick", "alice"), 0);
+	ck_assert_int_eq(store_meta_set(st, "nick", "alicia"), 0);
+	ck_assert_int_eq(store_meta_get(st, "nick", buf, sizeof buf), 0);
+	ck_assert_str_eq(buf, "alicia");
+	ck_assert_int_eq(store_meta_get(st, "nick", buf, 6), NERR_TOOLONG);
+	ck_assert_str_eq(buf, "alicia");
+	ck_assert_int_eq(store_meta_get(st, "nick", buf, 7), 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(opening_a_newer_schema_version_fails)
+{
+	struct tmp_home h;
+	struct store *st = NULL;
+	tmp_home_init(&h);
+	st = open_ok(h.path);
+	store_close(st);
+	ck_assert_int_ge(raw_int(h.path, "PRAGMA user_version"), 1);
+	raw_exec(h.path, "PRAGMA user_version = 99");
+	st = (struct store *)&h; /* a sentinel: must stay as it is */
+	ck_assert_int_eq(store_open(&st, h.path), NERR_VERSION);
+	ck_assert_ptr_eq(st, (struct store *)&h);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(opening_a_file_that_is_not_a_database_fails)
+{
+	struct tmp_home h;
+	struct store *st = NULL;
+	tmp_home_init(&h);
+	FILE *f = fopen(h.path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 200; i++)
+		fputs("not a database ", f);
+	fclose(f);
+	ck_assert_int_eq(store_open(&st, h.path), NERR_STORE);
+	ck_assert_ptr_null(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(store_file_mode_is_0600)
+{
+	struct tmp_home h;
+	struct stat sb;
+	char wal[160];
+	uint8_t a[STORE_KEY];
+	mode_t old = umask(0);
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 100, "one");
+	ck_assert_int_eq(stat(h.path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	snprintf(wal, sizeof wal, "%s-wal", h.path);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	store_close(st);
+	umask(old);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(existing_file_is_made_private_and_journal_is_wal)
+{
+	struct tmp_home h;
+	struct stat sb;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	tmp_home_init(&h);
+	FILE *f = fopen(h.path, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(chmod(h.path, 0644), 0);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(stat(h.path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+
+	ck_assert_int_eq(sqlite3_open_v2(h.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(s, 0), "wal");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(batch_groups_several_receives)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "one"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "two"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 2, 2, 501, "two"), STORE_RX_DUP);
+	ck_assert_int_eq(receive(st, a, 3, 3, 502, "three"), STORE_RX_NEW);
+	ck_assert_uint_eq(last_in(st, a), 3);
+	/* Another connection sees nothing until the one commit. */
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 0);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 3);
+	ck_assert_int_eq(raw_int(h.path, "SELECT last_in FROM seqs"), 3);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(failed_write_inside_batch_undoes_only_itself)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	uint64_t seq = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	id_make(id, 1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "in"), STORE_RX_NEW);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 501, "clash", 5, &seq), NERR_STORE);
+	ck_assert_uint_eq(queue_ok(st, a, 2, 502, "out"), 1);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 2);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM outbox"), 1);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(batch_rollback_discards_every_write)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_commit(st), NERR_INTERNAL);
+	ck_assert_int_eq(store_batch_rollback(st), NERR_INTERNAL);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(store_batch_begin(st), NERR_INTERNAL);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "in"), STORE_RX_NEW);
+	queue_ok(st, a, 2, 501, "out");
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	ck_assert_uint_eq(last_in(st, a), 0);
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(queue_ok(st, a, 2, 501, "out"), 1);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(state_names_match_the_spec)
+{
+	ck_assert_str_eq(store_state_name(STORE_QUEUED), "queued");
+	ck_assert_str_eq(store_state_name(STORE_SENT), "sent");
+	ck_assert_str_eq(store_state_name(STORE_DELIVERED), "delivered");
+	ck_assert_str_eq(store_state_name(STORE_RECEIVED), "received");
+	ck_assert_str_eq(store_state_name(STORE_READ), "read");
+	ck_assert_str_eq(store_state_name(-1), "unknown");
+	ck_assert_str_eq(store_state_name(5), "unknown");
+}
+END_TEST
+
+START_TEST(close_of_null_is_a_noop)
+{
+	store_close(NULL);
+	store_msgs_free(NULL, 3);
+	store_msg_clear(NULL);
+}
+END_TEST
+
+/* One TCase per behaviour, named after it. */
+#define STORE_ADD_TEST(s, t)                                                                       \
+	do {                                                                                       \
+		TCase *tc_ = tcase_create(#t);                                                     \
+		tcase_add_test(tc_, t);                                                            \
+		suite_add_tcase(s, tc_);                                                           \
+	} while (0)
+
+Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	STORE_ADD_TEST(s, queue_assigns_consecutive_seqs_per_peer);
+	STORE_ADD_TEST(s, queue_with_a_stored_id_fails_and_consumes_no_seq);
+	STORE_ADD_TEST(s, text_over_65536_bytes_is_rejected);
+	STORE_ADD_TEST(s, text_is_stored_byte_exact_with_its_length);
+	STORE_ADD_TEST(s, receive_in_order_stores_and_advances);
+	STORE_ADD_TEST(s, duplicate_receive_is_not_stored_twice);
+	STORE_ADD_TEST(s, known_id_under_next_seq_is_dup_and_advances);
+	STORE_ADD_TEST(s, gap_is_not_stored);
+	STORE_ADD_TEST(s, ack_removes_outbox_rows_up_to_seq_and_marks_delivered);
+	STORE_ADD_TEST(s, outbox_lists_every_peer_by_peer_then_seq);
+	STORE_ADD_TEST(s, attempt_counts_tries_and_marks_sent);
+	STORE_ADD_TEST(s, reopen_keeps_outbox_and_counters);
+	STORE_ADD_TEST(s, history_returns_last_n_oldest_first);
+	STORE_ADD_TEST(s, peer_upsert_keeps_verified_and_first_seen);
+	STORE_ADD_TEST(s, peer_list_is_ordered_by_nick_then_key);
+	STORE_ADD_TEST(s, peer_unknown_or_overlong_is_refused);
+	STORE_ADD_TEST(s, meta_get_returns_the_value_set);
+	STORE_ADD_TEST(s, opening_a_newer_schema_version_fails);
+	STORE_ADD_TEST(s, opening_a_file_that_is_not_a_database_fails);
+	STORE_ADD_TEST(s, store_file_mode_is_0600);
+	STORE_ADD_TEST(s, existing_file_is_made_private_and_journal_is_wal);
+	STORE_ADD_TEST(s, batch_groups_several_receives);
+	STORE_ADD_TEST(s, failed_write_inside_batch_undoes_only_itself);
+	STORE_ADD_TEST(s, batch_rollback_discards_every_write);
+	STORE_ADD_TEST(s, state_names_match_the_spec);
+	STORE_ADD_TEST(s, close_of_null_is_a_noop);
+	return s;
+}
