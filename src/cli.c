@@ -43,7 +43,6 @@ int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *c
 	case NERR_USAGE: return EX_USAGE_;
 	case NERR_NET: return EX_UNAVAILABLE_;
 	case NERR_BUSY: return EX_TEMPFAIL_;
-	case NERR_PERM: return EX_NOPERM_;
 	default: return EX_IOERR_;
 	}
 }
