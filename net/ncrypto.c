@@ -248,8 +248,10 @@ int ncrypto_ss_pull(struct ncrypto_ss *ss, uint8_t *out, const void *ct, size_t 
 		*tag = NCRYPTO_SS_REKEY;
 	else if (t == crypto_secretstream_xchacha20poly1305_TAG_FINAL)
 		*tag = NCRYPTO_SS_FINAL;
-	else
+	else if (t == crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)
 		*tag = NCRYPTO_SS_MESSAGE;
+	else
+		return NERR_FORMAT; /* authentic, but no tag we know: refuse */
 	return 0;
 }
 

@@ -13,21 +13,34 @@
 #include <string.h>
 #include <unistd.h>
 
+/* One write per line, so lines of concurrent processes never interleave. */
+static void put_line(const char *msg)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof line, "natter: %s\n", msg);
+	if (n >= (int)sizeof line) {
+		n = (int)sizeof line - 1;
+		line[n - 1] = '\n';
+	}
+	if (n > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)n);
+}
+
 void cli_error(const char *fmt, ...)
 {
+	char msg[900];
 	va_list ap;
-	fputs("natter: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	put_line(msg);
 }
 
 void cli_log(void *ctx, int level, const char *msg)
 {
 	const struct cli *cli = ctx;
 	if (level <= cli->verbose)
-		fprintf(stderr, "natter: %s\n", msg);
+		put_line(msg);
 }
 
 int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int passive)

@@ -2,6 +2,7 @@
 /* The read-mostly modes: --id, --peers, --history, --outbox. They run a
  * passive node (no lock, no listener), so they work beside a running one. */
 #include "cli.h"
+#include "ctl.h"
 #include "ncrypto.h"
 #include "nerr.h"
 #include "text.h"
@@ -86,11 +87,83 @@ static void print_peer(struct cli *cli, const struct node_peer *p)
 	}
 }
 
+/* Parse the running node's "peers" answer (see node.c on_ctl). */
+static int parse_peer_line(char *line, struct node_peer *p)
+{
+	char *f[9];
+	size_t nf = 0;
+	for (char *s = line; nf < 9; nf++) {
+		f[nf] = s;
+		char *tab = strchr(s, '\t');
+		if (!tab) {
+			nf++;
+			break;
+		}
+		*tab = '\0';
+		s = tab + 1;
+	}
+	if (nf != 8 || strcmp(f[0], "peer") != 0 || strlen(f[1]) != 64)
+		return -1;
+	memset(p, 0, sizeof *p);
+	snprintf(p->fp, sizeof p->fp, "%s", f[1]);
+	p->online = strcmp(f[2], "1") == 0;
+	char *colon = strrchr(f[3], ':');
+	if (colon) {
+		*colon = '\0';
+		p->addr.sin_family = AF_INET;
+		p->addr.sin_port = htons((uint16_t)atoi(colon + 1));
+		if (inet_pton(AF_INET, f[3], &p->addr.sin_addr) != 1)
+			p->addr.sin_port = 0;
+	}
+	p->last_seen_ms = strtoll(f[4], NULL, 10);
+	p->verified = strcmp(f[5], "1") == 0;
+	snprintf(p->nick, sizeof p->nick, "%s", f[6]);
+	snprintf(p->alias, sizeof p->alias, "%s", f[7]);
+	return 0;
+}
+
+/* With a node running for this home, its live table is the answer. */
+static int peers_from_node(struct cli *cli, struct node_peer **out, size_t *count)
+{
+	char *answer = NULL;
+	size_t cap = 16, n = 0;
+	if (ctl_request(cli->node.home, "peers", 2000, &answer) != 0)
+		return -1;
+	struct node_peer *arr = calloc(cap, sizeof *arr);
+	for (char *line = answer, *next; arr && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (n == cap) {
+			struct node_peer *na = realloc(arr, 2 * cap * sizeof *na);
+			if (!na)
+				break;
+			arr = na;
+			cap *= 2;
+		}
+		if (parse_peer_line(line, &arr[n]) == 0)
+			n++;
+	}
+	free(answer);
+	if (!arr)
+		return -1;
+	*out = arr;
+	*count = n;
+	return 0;
+}
+
 int cli_info_peers(struct cli *cli)
 {
 	struct node *n;
 	struct node_peer *peers = NULL;
 	size_t count = 0;
+	if (peers_from_node(cli, &peers, &count) == 0) {
+		qsort(peers, count, sizeof *peers, by_nick);
+		for (size_t i = 0; i < count; i++)
+			print_peer(cli, &peers[i]);
+		free(peers);
+		return EX_OK_;
+	}
 	int r = cli_start_node(cli, &n, NULL, NULL, 1);
 	if (r != 0)
 		return r;

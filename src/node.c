@@ -5,6 +5,7 @@
 #include "node.h"
 #include "beacon.h"
 #include "conn.h"
+#include "ctl.h"
 #include "disc.h"
 #include "ident.h"
 #include "ncrypto.h"
@@ -70,6 +71,7 @@ struct node {
 	struct conn *conns[NODE_CONNS_MAX];
 	size_t n_conns;
 	struct static_peer *statics;
+	struct ctl *ctl;
 	uint64_t beacon_timer, reply_timer, tick_timer;
 	int64_t last_reply;
 	node_event_fn fn;
@@ -198,6 +200,7 @@ static void conns_remove(struct node *n, struct conn *c)
 }
 
 static int on_verify(void *ctx, struct conn *c, const uint8_t id[static 32]);
+static void send_ack(struct node *n, struct conn *c, struct peer *p);
 static void on_up(void *ctx, struct conn *c);
 static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len);
 static void on_down(void *ctx, struct conn *c, int err);
@@ -233,22 +236,23 @@ static void peer_dial(struct node *n, struct peer *p)
 }
 
 /* Send outbox messages past what this connection already carried, in seq
- * order, keeping at most NODE_WINDOW unacknowledged in flight. */
+ * order, keeping at most NODE_WINDOW in flight counted from the oldest one
+ * still unacknowledged (the outbox's first entry), so the window moves with
+ * the outbox itself and never with per-session counters. */
 static void peer_pump(struct node *n, struct peer *p)
 {
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
 	if (!p->up || p->pending == 0)
 		return;
-	if (p->sent_upto >= p->acked_upto + NODE_WINDOW)
-		return;
 	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
 		return;
+	uint64_t base = count ? msgs[0].seq : 0;
 	for (size_t i = 0; i < count && p->conn && p->up; i++) {
 		struct store_msg *m = &msgs[i];
 		if (m->seq <= p->sent_upto)
 			continue;
-		if (m->seq > p->acked_upto + NODE_WINDOW)
+		if (m->seq >= base + NODE_WINDOW)
 			break;
 		struct wire_msg w = {.seq = m->seq, .ts_ms = m->ts_ms, .text = m->text,
 				     .text_len = m->text_len};
@@ -315,6 +319,9 @@ static void on_up(void *ctx, struct conn *c)
 	h.port = n->port;
 	if (wire_hello_encode(&h, buf, sizeof buf, &len) == 0)
 		(void)conn_send(c, WIRE_HELLO, buf, len);
+	/* Tell the peer at once what we already hold from it: acks lost with the
+	 * last session are settled before it sends anything again. */
+	send_ack(n, c, p);
 	node_log(n, 2, "session up with %s (%s)", p->pub.nick,
 		 conn_is_initiator(c) ? "outgoing" : "incoming");
 	peer_set_online(n, p, 1);
@@ -401,13 +408,8 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	}
 	if (seq <= p->acked_upto)
 		return;
-	if (seq > p->sent_upto) {
-		/* The peer claims what we never sent on this connection: its store
-		 * is ahead of ours (e.g. we were restored from a backup). Accept it
-		 * for what we have, never beyond. */
-		node_log(n, 1, "%s acknowledged seq %llu beyond %llu sent", p->pub.nick,
-			 (unsigned long long)seq, (unsigned long long)p->sent_upto);
-	}
+	/* An ack beyond what this session sent is normal right after a
+	 * reconnect: it settles messages whose ack was lost with the last one. */
 	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
 		return;
 	if (store_outbox_ack(n->store, p->pub.key, seq, &removed) != 0) {
@@ -678,6 +680,36 @@ static void on_tick(void *ctx)
 	n->tick_timer = loop_timer_add(n->loop, NODE_TICK_MS, on_tick, n);
 }
 
+/* ---- control socket ---- */
+
+/* "peers": one line per peer, tab-separated:
+ * peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS
+ * (nicks and aliases hold no control characters, so no tab or newline). */
+static void on_ctl(void *ctx, const char *line, struct nbuf_q *out)
+{
+	struct node *n = ctx;
+	char buf[256];
+	if (strcmp(line, "peers") != 0) {
+		if (nbuf_q_put(out, "error unknown request\n", 22) != 0)
+			return;
+		return;
+	}
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct node_peer *p = &n->peers[i]->pub;
+		char addr[32] = "-";
+		if (p->addr.sin_port) {
+			char host[INET_ADDRSTRLEN];
+			inet_ntop(AF_INET, &p->addr.sin_addr, host, sizeof host);
+			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(p->addr.sin_port));
+		}
+		int len = snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\n", p->fp,
+				   p->online, addr, (long long)p->last_seen_ms, p->verified, p->nick,
+				   p->alias);
+		if (len > 0 && (size_t)len < sizeof buf && nbuf_q_put(out, buf, (size_t)len) != 0)
+			return;
+	}
+}
+
 /* ---- set-up ---- */
 
 static int make_home(const char *home, char *err, size_t errlen)
@@ -844,6 +876,8 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	}
 	if (!cfg->passive && (r = open_listener(n, err, errlen)) != 0)
 		goto fail;
+	if (!cfg->passive && (r = ctl_open(&n->ctl, n->loop, cfg->home, on_ctl, n)) != 0)
+		node_log(n, 1, "no control socket in %s: %s", cfg->home, nerr_str(r));
 	if (!cfg->no_discovery) {
 		struct disc_config dc = {cfg->group, cfg->group_port, cfg->ifaces, cfg->n_ifaces};
 		if ((r = disc_open(&n->disc, &dc)) != 0) {
@@ -887,6 +921,7 @@ void node_free(struct node *n)
 		struct conn *c = n->conns[n->n_conns - 1];
 		conn_close(c, 1, NERR_EOF); /* on_down removes it from conns[] */
 	}
+	ctl_free(n->ctl);
 	for (size_t i = 0; i < n->n_peers; i++)
 		free(n->peers[i]);
 	if (n->listen_fd >= 0)
