@@ -391,7 +391,10 @@ static int step_frames(struct conn *c)
 	for (;;) {
 		if ((e = frame_read(&c->rx, &c->rq, c->rbody, &type, &data, &len, &final)) != 0)
 			return e;
-		if (type == CONN_FRAME_BYE || final)
+		/* BYE and TAG_FINAL go together, or the stream is malformed. */
+		if ((type == CONN_FRAME_BYE) != (final != 0))
+			return NERR_FORMAT;
+		if (final)
 			return NERR_EOF;
 		if (c->cb.frame) {
 			c->busy++;
@@ -452,7 +455,7 @@ static int read_socket(struct conn *c)
 			return e;
 		ssize_t n = recv(c->fd, p, room, 0);
 		if (n == 0)
-			return NERR_EOF;
+			return NERR_RESET; /* unless a BYE was among the bytes before it */
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;

@@ -47,6 +47,15 @@ void ncrypto_sign_keypair(uint8_t pk[static NCRYPTO_SIGN_PK], uint8_t sk[static 
 	crypto_sign_keypair(pk, sk);
 }
 
+int ncrypto_sign_sk_check(const uint8_t sk[static NCRYPTO_SIGN_SK])
+{
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk2[crypto_sign_SECRETKEYBYTES];
+	crypto_sign_seed_keypair(pk, sk2, sk);
+	int ok = sodium_memcmp(pk, sk + 32, 32) == 0;
+	sodium_memzero(sk2, sizeof sk2);
+	return ok ? 0 : NERR_CRYPTO;
+}
+
 void ncrypto_sign_sk_to_pk(uint8_t pk[static NCRYPTO_SIGN_PK],
 			   const uint8_t sk[static NCRYPTO_SIGN_SK])
 {

@@ -35,6 +35,9 @@ int ncrypto_equal(const void *a, const void *b, size_t n);
 
 /* Ed25519 */
 void ncrypto_sign_keypair(uint8_t pk[static NCRYPTO_SIGN_PK], uint8_t sk[static NCRYPTO_SIGN_SK]);
+/* 0 when the public half of an Ed25519 secret key is the one its seed
+ * derives, else NERR_CRYPTO (a corrupted key file). */
+int ncrypto_sign_sk_check(const uint8_t sk[static NCRYPTO_SIGN_SK]) NCRYPTO_WUR;
 /* The public key embedded in an Ed25519 secret key. */
 void ncrypto_sign_sk_to_pk(uint8_t pk[static NCRYPTO_SIGN_PK],
 			   const uint8_t sk[static NCRYPTO_SIGN_SK]);

@@ -31,6 +31,7 @@ const char *nerr_str(int err)
 	case NERR_NET: return "network unavailable";
 	case NERR_USAGE: return "usage error";
 	case NERR_LIMIT: return "limit reached";
+	case NERR_RESET: return "connection lost";
 	}
 	return "unknown error";
 }

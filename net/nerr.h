@@ -31,6 +31,7 @@ enum nerr {
 	NERR_NET = -23,       /* network unavailable: bind, interface, route */
 	NERR_USAGE = -24,     /* a bad argument from the user */
 	NERR_LIMIT = -25,     /* a rate or capacity limit was hit */
+	NERR_RESET = -26,     /* the other side went away without an orderly close */
 };
 
 /* Return a static, never-NULL description of err (any int). */

@@ -151,6 +151,8 @@ static int parse_file(struct ident *id, const uint8_t *buf)
 		return NERR_VERSION;
 	if (buf[5] != 0)
 		return NERR_VERSION; /* encrypted key files come with the passphrase feature */
+	if (ncrypto_sign_sk_check(buf + 8) != 0)
+		return NERR_FORMAT;
 	memcpy(id->secrets, buf + 8, 96);
 	id->conn.id_sk = id->secrets;
 	id->conn.s_priv = id->secrets + 64;

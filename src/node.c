@@ -189,6 +189,12 @@ static void peer_set_online(struct node *n, struct peer *p, int online)
 
 /* ---- connections ---- */
 
+/* Doubling back-off between dial attempts, capped. */
+static int64_t next_backoff(int64_t cur)
+{
+	return cur >= NODE_DIAL_BACKOFF_MAX_MS / 2 ? NODE_DIAL_BACKOFF_MAX_MS : cur * 2;
+}
+
 static void conns_remove(struct node *n, struct conn *c)
 {
 	for (size_t i = 0; i < n->n_conns; i++) {
@@ -310,6 +316,9 @@ static void on_up(void *ctx, struct conn *c)
 	if (!p || p->conn != c)
 		return;
 	p->up = 1;
+	/* A peer we had a session with keeps its replay-table slot against
+	 * floods of beacons from new keys (so do those loaded from the store). */
+	(void)!beacon_table_pin(n->btab, p->pub.key);
 	p->backoff = NODE_DIAL_BACKOFF_MS;
 	p->dial_after = 0;
 	p->sent_upto = 0;
@@ -455,8 +464,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 			n->statics[i].conn = NULL;
 			if (err != NERR_EOF) {
 				n->statics[i].dial_after = now_mono(n) + n->statics[i].backoff;
-				if (n->statics[i].backoff < NODE_DIAL_BACKOFF_MAX_MS)
-					n->statics[i].backoff *= 2;
+				n->statics[i].backoff = next_backoff(n->statics[i].backoff);
 			}
 		}
 	}
@@ -472,8 +480,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 	}
 	if (err != NERR_EOF && err != NERR_BUSY) {
 		p->dial_after = now_mono(n) + p->backoff;
-		if (p->backoff < NODE_DIAL_BACKOFF_MAX_MS)
-			p->backoff *= 2;
+		p->backoff = next_backoff(p->backoff);
 		if (!was_up)
 			peer_set_online(n, p, 0);
 	}
@@ -814,6 +821,7 @@ static int load_peers(struct node *n)
 		if (p) {
 			peer_from_store(p, &sp[i]);
 			p->persisted_at = -NODE_PERSIST_EVERY_MS;
+			(void)!beacon_table_pin(n->btab, p->pub.key);
 		}
 	}
 	free(sp);

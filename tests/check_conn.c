@@ -305,6 +305,16 @@ START_TEST(orderly_close_reaches_the_peer_as_end_of_stream)
 }
 END_TEST
 
+START_TEST(a_peer_that_vanishes_without_bye_is_a_lost_connection)
+{
+	dial(NULL, 0);
+	ck_assert(run_until(both_up));
+	conn_close(w.init.c, 0, NERR_EOF); /* no BYE on the wire */
+	ck_assert(run_until(resp_down));
+	ck_assert_int_eq(w.resp.down_err, NERR_RESET);
+}
+END_TEST
+
 /* A man in the middle answering with its own static key is not the peer the
  * initiator meant to reach: it aborts before message 3, so the impostor never
  * learns who called. */
@@ -479,6 +489,7 @@ Suite *conn_suite(void)
 	tcase_add_test(tc, frames_flow_both_ways_after_the_handshake);
 	tcase_add_test(tc, sending_before_the_session_is_up_is_refused);
 	tcase_add_test(tc, orderly_close_reaches_the_peer_as_end_of_stream);
+	tcase_add_test(tc, a_peer_that_vanishes_without_bye_is_a_lost_connection);
 	tcase_add_test(tc, initiator_expecting_another_key_aborts_before_message_3);
 	tcase_add_test(tc, a_certificate_for_another_static_key_is_refused);
 	tcase_add_test(tc, connecting_to_ourselves_is_refused);
