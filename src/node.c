@@ -43,6 +43,7 @@ struct peer {
 	int64_t persisted_at; /* monotonic ms of the last store write */
 	uint64_t sent_upto;   /* highest seq sent on the current connection */
 	uint64_t acked_upto;
+	int synced; /* the peer's first ACK of this session arrived */
 	size_t pending; /* messages in the outbox for this peer */
 };
 
@@ -195,6 +196,15 @@ static int64_t next_backoff(int64_t cur)
 	return cur >= NODE_DIAL_BACKOFF_MAX_MS / 2 ? NODE_DIAL_BACKOFF_MAX_MS : cur * 2;
 }
 
+/* When to try again: the back-off spread by ±25% so that peers that lost
+ * each other at the same moment do not redial in lockstep. */
+static int64_t retry_at(struct node *n, int64_t backoff)
+{
+	int64_t spread = backoff / 2;
+	return now_mono(n) + backoff - backoff / 4 +
+	       (spread > 0 ? (int64_t)ncrypto_random_uniform((uint32_t)spread) : 0);
+}
+
 static void conns_remove(struct node *n, struct conn *c)
 {
 	for (size_t i = 0; i < n->n_conns; i++) {
@@ -249,7 +259,7 @@ static void peer_pump(struct node *n, struct peer *p)
 {
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
-	if (!p->up || p->pending == 0)
+	if (!p->up || !p->synced || p->pending == 0)
 		return;
 	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
 		return;
@@ -323,6 +333,7 @@ static void on_up(void *ctx, struct conn *c)
 	p->dial_after = 0;
 	p->sent_upto = 0;
 	p->acked_upto = 0;
+	p->synced = 0;
 	p->pub.last_seen_ms = text_now_ms();
 	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
 	h.port = n->port;
@@ -334,7 +345,8 @@ static void on_up(void *ctx, struct conn *c)
 	node_log(n, 2, "session up with %s (%s)", p->pub.nick,
 		 conn_is_initiator(c) ? "outgoing" : "incoming");
 	peer_set_online(n, p, 1);
-	peer_pump(n, p);
+	/* Nothing is sent before the peer's first ACK: it says what the peer
+	 * holds, which may call for renumbering or resending (reconcile). */
 }
 
 static void handle_hello(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
@@ -405,6 +417,45 @@ static void handle_msg(struct node *n, struct conn *c, struct peer *p, const uin
 	send_ack(n, c, p);
 }
 
+/* The first ACK of a session is the peer's last_in for us. Two histories can
+ * disagree with it after a restore from an old copy:
+ * - it is above every seq we ever assigned: our counter went backwards, and
+ *   new messages would be taken for duplicates. Renumber the outbox after it.
+ * - it is below what we consider delivered: the peer lost messages. Put them
+ *   back into the outbox from our history, so it gets them (once) again.
+ * Either way neither side waits forever for the other. */
+static void reconcile(struct node *n, struct peer *p, uint64_t acked)
+{
+	uint64_t last_out = 0;
+	size_t moved = 0;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	if (store_last_out(n->store, p->pub.key, &last_out) != 0)
+		return;
+	if (acked > last_out) {
+		if (store_outbox_renumber(n->store, p->pub.key, acked, &moved) == 0)
+			node_log(n, 1,
+				 "%s already holds seq %llu from us, above our %llu: this home "
+				 "was restored from an older copy; %zu queued message(s) renumbered",
+				 p->pub.nick, (unsigned long long)acked,
+				 (unsigned long long)last_out, moved);
+		return;
+	}
+	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
+		return;
+	uint64_t base = count ? msgs[0].seq : last_out + 1;
+	store_msgs_free(msgs, count);
+	if (acked + 1 < base &&
+	    store_outbox_requeue(n->store, p->pub.key, acked + 1, base - 1, &moved) == 0 && moved) {
+		p->pending += moved;
+		node_log(n, 1,
+			 "%s lost messages %llu..%llu we sent (restored from an older copy?); "
+			 "sending %zu again",
+			 p->pub.nick, (unsigned long long)acked + 1, (unsigned long long)base - 1,
+			 moved);
+	}
+}
+
 static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
 		       size_t len)
 {
@@ -415,8 +466,12 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 		conn_close(c, 0, NERR_FORMAT);
 		return;
 	}
-	if (seq <= p->acked_upto)
+	if (!p->synced) {
+		p->synced = 1;
+		reconcile(n, p, seq);
+	} else if (seq <= p->acked_upto) {
 		return;
+	}
 	/* An ack beyond what this session sent is normal right after a
 	 * reconnect: it settles messages whose ack was lost with the last one. */
 	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
@@ -463,7 +518,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 		if (n->statics[i].conn == c) {
 			n->statics[i].conn = NULL;
 			if (err != NERR_EOF) {
-				n->statics[i].dial_after = now_mono(n) + n->statics[i].backoff;
+				n->statics[i].dial_after = retry_at(n, n->statics[i].backoff);
 				n->statics[i].backoff = next_backoff(n->statics[i].backoff);
 			}
 		}
@@ -479,7 +534,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 		emit(n, NODE_EV_REFUSED, p, NULL);
 	}
 	if (err != NERR_EOF && err != NERR_BUSY) {
-		p->dial_after = now_mono(n) + p->backoff;
+		p->dial_after = retry_at(n, p->backoff);
 		p->backoff = next_backoff(p->backoff);
 		if (!was_up)
 			peer_set_online(n, p, 0);
@@ -621,8 +676,9 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	}
 	p->pub.last_seen_ms = text_now_ms();
 	p->last_beacon = now_mono(n);
-	if (changed) {
-		p->dial_after = 0; /* a new address deserves a try at once */
+	if (changed || !p->pub.online) {
+		/* Back, or at a new address: whatever the back-off said, try at once. */
+		p->dial_after = 0;
 		p->backoff = NODE_DIAL_BACKOFF_MS;
 	}
 	if (changed || now_mono(n) - p->persisted_at > NODE_PERSIST_EVERY_MS)
@@ -1077,7 +1133,7 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 	*seq = s;
 	if (p->up)
 		peer_pump(n, p);
-	else
+	else if (!p->conn)
 		peer_dial(n, p);
 	return 0;
 }

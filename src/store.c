@@ -87,6 +87,11 @@ enum store_stmt {
 	STMT_OUTBOX_DELETE,
 	STMT_OUTBOX_LIST,
 	STMT_OUTBOX_ATTEMPT,
+	STMT_SEQ_GET_OUT,
+	STMT_SEQ_SET_OUT,
+	STMT_MSG_SET_SEQ,
+	STMT_OUTBOX_REQUEUE_STATE,
+	STMT_OUTBOX_REQUEUE,
 	STMT_COUNT
 };
 
@@ -145,6 +150,17 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_ATTEMPT] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
 			    " last_attempt = ?2"
 			    " WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
+    [STMT_SEQ_GET_OUT] = "SELECT last_out FROM seqs WHERE peer = ?1",
+    [STMT_SEQ_SET_OUT] = "INSERT INTO seqs (peer, last_out) VALUES (?1, ?2)"
+			 " ON CONFLICT (peer) DO UPDATE SET last_out = excluded.last_out",
+    [STMT_MSG_SET_SEQ] = "UPDATE messages SET seq = ?2 WHERE id = ?1",
+    /* Sent messages the peer no longer has go back to "sent" and into the outbox. */
+    [STMT_OUTBOX_REQUEUE_STATE] = "UPDATE messages SET state = ?4 WHERE peer = ?1 AND dir = ?5"
+				  " AND seq BETWEEN ?2 AND ?3"
+				  " AND n NOT IN (SELECT msg FROM outbox)",
+    [STMT_OUTBOX_REQUEUE] = "INSERT INTO outbox (msg) SELECT n FROM messages"
+			    " WHERE peer = ?1 AND dir = ?4 AND seq BETWEEN ?2 AND ?3"
+			    " AND n NOT IN (SELECT msg FROM outbox)",
 };
 
 struct store {
@@ -870,6 +886,104 @@ out:
 int store_last_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
 {
 	return store_get_last_in(st, peer, seq);
+}
+
+int store_last_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_OUT];
+	int r = NERR_INTERNAL;
+	int64_t v = 0;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) < 0)
+		goto out;
+	if (r == 1)
+		v = sqlite3_column_int64(s, 0);
+	*seq = v > 0 ? (uint64_t)v : 0;
+	r = 0;
+out:
+	store_reset(s);
+	return r;
+}
+
+static int store_set_seq(struct store *st, const uint8_t *id, int64_t seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_MSG_SET_SEQ];
+	int r;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, seq)) == 0)
+		r = store_run(st, s);
+	store_reset(s);
+	return r;
+}
+
+/* Two passes so that no intermediate seq collides with UNIQUE (peer, dir, seq):
+ * first far above anything in use, then to the final numbers. */
+#define STORE_SEQ_PARK ((int64_t)1 << 48)
+
+int store_outbox_renumber(struct store *st, const uint8_t peer[static STORE_KEY],
+			  uint64_t after, size_t *count)
+{
+	struct store_msg *msgs = NULL;
+	size_t n = 0;
+	int r = NERR_INTERNAL;
+	if (after >= (uint64_t)STORE_SEQ_PARK)
+		return NERR_TOOLONG;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_outbox_list(st, peer, &msgs, &n)) != 0)
+		goto out;
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if ((r = store_set_seq(st, msgs[i].id,
+					       (pass ? (int64_t)after : STORE_SEQ_PARK) +
+						       (int64_t)i + 1)) != 0)
+				goto out;
+	sqlite3_stmt *s = st->stmt[STMT_SEQ_SET_OUT];
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, (int64_t)(after + n))) == 0)
+		r = store_run(st, s);
+	store_reset(s);
+out:
+	store_msgs_free(msgs, n);
+	r = store_tx_end(st, r);
+	if (r == 0)
+		*count = n;
+	return r;
+}
+
+int store_outbox_requeue(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t from,
+			 uint64_t to, size_t *count)
+{
+	sqlite3_stmt *state = st->stmt[STMT_OUTBOX_REQUEUE_STATE];
+	sqlite3_stmt *ins = st->stmt[STMT_OUTBOX_REQUEUE];
+	size_t n = 0;
+	int r = NERR_INTERNAL;
+	if (from > to || to > INT64_MAX)
+		return NERR_USAGE;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if ((r = store_bind_blob(st, state, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, state, 2, (int64_t)from)) != 0 ||
+	    (r = store_bind_i64(st, state, 3, (int64_t)to)) != 0 ||
+	    (r = store_bind_i64(st, state, 4, STORE_SENT)) != 0 ||
+	    (r = store_bind_i64(st, state, 5, STORE_DIR_OUT)) != 0 ||
+	    (r = store_run(st, state)) != 0)
+		goto out;
+	if ((r = store_bind_blob(st, ins, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, ins, 2, (int64_t)from)) != 0 ||
+	    (r = store_bind_i64(st, ins, 3, (int64_t)to)) != 0 ||
+	    (r = store_bind_i64(st, ins, 4, STORE_DIR_OUT)) != 0 || (r = store_run(st, ins)) != 0)
+		goto out;
+	n = (size_t)sqlite3_changes(st->db);
+	r = 0;
+out:
+	store_reset(state);
+	store_reset(ins);
+	r = store_tx_end(st, r);
+	if (r == 0)
+		*count = n;
+	return r;
 }
 
 int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,

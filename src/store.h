@@ -144,6 +144,23 @@ int store_msg_receive(struct store *st, const uint8_t peer[static STORE_KEY],
  * NERR_STORE. */
 int store_last_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq) STORE_WUR;
 
+/* The highest seq assigned to a message for peer; 0 when none. NERR_STORE. */
+int store_last_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq) STORE_WUR;
+
+/* Our counter for peer went backwards (this home was restored from an older
+ * copy) and peer already holds seqs up to after: in one transaction, give the
+ * outbox messages to peer the seqs after+1, after+2, ... in their order and
+ * set the counter to the last. *count is how many moved. NERR_STORE. */
+int store_outbox_renumber(struct store *st, const uint8_t peer[static STORE_KEY],
+			  uint64_t after, size_t *count) STORE_WUR;
+
+/* peer lost messages we sent it (its store was restored from an older copy):
+ * put our messages to peer with seq in [from, to] back into the outbox, state
+ * "sent", in one transaction. *count is how many went back. NERR_USAGE for an
+ * empty range, NERR_STORE. */
+int store_outbox_requeue(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t from,
+			 uint64_t to, size_t *count) STORE_WUR;
+
 /* The recipient acknowledged everything up to upto: in one transaction, mark the outbox
  * messages to peer with seq <= upto delivered and remove them from the outbox. *removed is
  * how many left it (0 for a repeated ack). NERR_STORE. */
