@@ -32,6 +32,8 @@
 #define NODE_TICK_MS 500
 #define NODE_WINDOW 256		   /* unacknowledged messages in flight per peer */
 #define NODE_PERSIST_EVERY_MS 60000 /* last_seen written at most this often */
+#define NODE_BATCH_MSGS 512	    /* group commit: messages per transaction at most */
+#define NODE_BATCH_BYTES (4u << 20) /* and text bytes */
 
 struct peer {
 	struct node_peer pub;
@@ -43,8 +45,15 @@ struct peer {
 	int64_t persisted_at; /* monotonic ms of the last store write */
 	uint64_t sent_upto;   /* highest seq sent on the current connection */
 	uint64_t acked_upto;
-	int synced; /* the peer's first ACK of this session arrived */
+	int synced;   /* the peer's first ACK of this session arrived */
+	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
+};
+
+/* A received message waiting for its batch to commit before it is shown. */
+struct rx_held {
+	struct peer *peer;
+	struct store_msg msg; /* text is a malloc'd copy */
 };
 
 struct static_peer {
@@ -73,6 +82,14 @@ struct node {
 	size_t n_conns;
 	struct static_peer *statics;
 	struct ctl *ctl;
+	/* Group commit: receives of one loop turn share one durable commit; the
+	 * ACKs and the events wait for it. */
+	int batch_open;
+	uint64_t batch_timer;
+	struct rx_held *held;
+	size_t n_held, held_bytes;
+	struct peer *ack_due[NODE_PEERS_MAX];
+	size_t n_ack_due;
 	uint64_t beacon_timer, reply_timer, tick_timer;
 	int64_t last_reply;
 	node_event_fn fn;
@@ -110,6 +127,8 @@ static int64_t now_mono(struct node *n)
 
 /* ---- peers ---- */
 
+static void batch_commit(struct node *n);
+
 static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
 {
 	for (size_t i = 0; i < n->n_peers; i++)
@@ -124,6 +143,7 @@ static struct peer *peer_add(struct node *n, const uint8_t key[static 32])
 {
 	if (n->n_peers == NODE_PEERS_MAX) {
 		size_t victim = NODE_PEERS_MAX;
+		batch_commit(n); /* the open batch holds peer pointers */
 		for (size_t i = 0; i < n->n_peers; i++) {
 			struct peer *q = n->peers[i];
 			if (q->conn || q->pending || q->pub.verified)
@@ -254,22 +274,32 @@ static void peer_dial(struct node *n, struct peer *p)
 /* Send outbox messages past what this connection already carried, in seq
  * order, keeping at most NODE_WINDOW in flight counted from the oldest one
  * still unacknowledged (the outbox's first entry), so the window moves with
- * the outbox itself and never with per-session counters. */
+ * the outbox itself and never with per-session counters. While a batch is
+ * open this only marks the peer: nothing leaves before its queueing is
+ * durable, so batch_commit pumps. */
 static void peer_pump(struct node *n, struct peer *p)
 {
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
 	if (!p->up || !p->synced || p->pending == 0)
 		return;
-	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
+	if (n->batch_open) {
+		p->pump_due = 1;
+		return;
+	}
+	p->pump_due = 0;
+	if (store_outbox_range(n->store, p->pub.key, 0, UINT64_MAX, 1, &msgs, &count) != 0)
 		return;
 	uint64_t base = count ? msgs[0].seq : 0;
+	store_msgs_free(msgs, count);
+	if (!count || p->sent_upto >= base + NODE_WINDOW - 1)
+		return;
+	if (store_outbox_range(n->store, p->pub.key, p->sent_upto > base ? p->sent_upto : base - 1,
+			       base + NODE_WINDOW - 1, NODE_WINDOW, &msgs, &count) != 0)
+		return;
+	int64_t now = text_now_ms();
 	for (size_t i = 0; i < count && p->conn && p->up; i++) {
 		struct store_msg *m = &msgs[i];
-		if (m->seq <= p->sent_upto)
-			continue;
-		if (m->seq >= base + NODE_WINDOW)
-			break;
 		struct wire_msg w = {.seq = m->seq, .ts_ms = m->ts_ms, .text = m->text,
 				     .text_len = m->text_len};
 		memcpy(w.id, m->id, 16);
@@ -279,7 +309,7 @@ static void peer_pump(struct node *n, struct peer *p)
 		if (conn_send(p->conn, WIRE_MSG, n->scratch, len) != 0)
 			break;
 		p->sent_upto = m->seq;
-		if (store_outbox_attempt(n->store, m->id, text_now_ms()) != 0)
+		if (store_outbox_attempt(n->store, m->id, now) != 0)
 			node_log(n, 1, "store: cannot count a delivery attempt");
 	}
 	store_msgs_free(msgs, count);
@@ -382,6 +412,80 @@ static void send_ack(struct node *n, struct conn *c, struct peer *p)
 		(void)conn_send(c, WIRE_ACK, buf, len);
 }
 
+static void ack_due_add(struct node *n, struct peer *p)
+{
+	for (size_t i = 0; i < n->n_ack_due; i++)
+		if (n->ack_due[i] == p)
+			return;
+	if (n->n_ack_due < NODE_PEERS_MAX)
+		n->ack_due[n->n_ack_due++] = p;
+}
+
+/* Commit the open batch, then (and only then) show its messages and send the
+ * ACKs: an ACK always means durable. On a failed commit nothing is shown or
+ * acknowledged, and the sessions involved are dropped so that their senders
+ * send again on the next one. */
+static void batch_commit(struct node *n)
+{
+	int r;
+	if (!n->batch_open)
+		return;
+	n->batch_open = 0;
+	if (n->batch_timer) {
+		loop_timer_cancel(n->loop, n->batch_timer);
+		n->batch_timer = 0;
+	}
+	r = store_batch_commit(n->store);
+	if (r != 0) {
+		node_log(n, 1, "store: commit failed (%s); messages not acknowledged",
+			 store_errmsg(n->store));
+		(void)store_batch_rollback(n->store);
+	}
+	for (size_t i = 0; i < n->n_held; i++) {
+		if (r == 0)
+			emit(n, NODE_EV_MESSAGE, n->held[i].peer, &n->held[i].msg);
+		free(n->held[i].msg.text);
+	}
+	n->n_held = 0;
+	n->held_bytes = 0;
+	for (size_t i = 0; i < n->n_ack_due; i++) {
+		struct peer *p = n->ack_due[i];
+		if (!p->conn || !p->up)
+			continue;
+		if (r == 0)
+			send_ack(n, p->conn, p);
+		else
+			conn_close(p->conn, 0, NERR_STORE);
+	}
+	n->n_ack_due = 0;
+	for (size_t i = 0; i < n->n_peers; i++)
+		if (n->peers[i]->pump_due)
+			peer_pump(n, n->peers[i]);
+}
+
+static void on_batch_timer(void *ctx)
+{
+	struct node *n = ctx;
+	n->batch_timer = 0;
+	batch_commit(n);
+}
+
+/* Open a batch for this loop turn if none is open; the zero-delay timer
+ * commits it once the turn's I/O has been read. */
+static int batch_open(struct node *n)
+{
+	if (n->batch_open)
+		return 0;
+	if (!n->held && !(n->held = calloc(NODE_BATCH_MSGS, sizeof *n->held)))
+		return NERR_NOMEM;
+	int r = store_batch_begin(n->store);
+	if (r != 0)
+		return r;
+	n->batch_open = 1;
+	n->batch_timer = loop_timer_add(n->loop, 0, on_batch_timer, n);
+	return 0;
+}
+
 static void handle_msg(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
 		       size_t len)
 {
@@ -392,29 +496,42 @@ static void handle_msg(struct node *n, struct conn *c, struct peer *p, const uin
 		conn_close(c, 0, r);
 		return;
 	}
-	if ((r = store_msg_receive(n->store, p->pub.key, w.id, w.seq, w.ts_ms, w.text, w.text_len,
+	if ((r = batch_open(n)) != 0 ||
+	    (r = store_msg_receive(n->store, p->pub.key, w.id, w.seq, w.ts_ms, w.text, w.text_len,
 				   &outcome)) != 0) {
-		/* Not stored, so not acknowledged: the sender keeps it and retries. */
+		/* Not stored, so not acknowledged: drop the session so that the
+		 * sender sends it again on the next one. */
 		node_log(n, 1, "store: cannot save message: %s", nerr_str(r));
+		conn_close(c, 0, NERR_STORE);
 		return;
 	}
 	if (outcome == STORE_RX_NEW) {
-		struct store_msg m;
-		memset(&m, 0, sizeof m);
-		memcpy(m.id, w.id, 16);
-		memcpy(m.peer, p->pub.key, 32);
-		m.dir = STORE_DIR_IN;
-		m.seq = w.seq;
-		m.ts_ms = w.ts_ms;
-		m.text = (char *)w.text;
-		m.text_len = w.text_len;
-		m.state = STORE_RECEIVED;
-		emit(n, NODE_EV_MESSAGE, p, &m);
+		struct rx_held *h = &n->held[n->n_held];
+		memset(h, 0, sizeof *h);
+		h->peer = p;
+		memcpy(h->msg.id, w.id, 16);
+		memcpy(h->msg.peer, p->pub.key, 32);
+		h->msg.dir = STORE_DIR_IN;
+		h->msg.seq = w.seq;
+		h->msg.ts_ms = w.ts_ms;
+		h->msg.state = STORE_RECEIVED;
+		h->msg.text_len = w.text_len;
+		if (!(h->msg.text = malloc(w.text_len + 1))) {
+			/* Stored but cannot be shown now; it is in the history. */
+			node_log(n, 1, "out of memory showing a message from %s", p->pub.nick);
+		} else {
+			memcpy(h->msg.text, w.text, w.text_len);
+			h->msg.text[w.text_len] = '\0';
+			n->n_held++;
+			n->held_bytes += w.text_len;
+		}
 	} else if (outcome == STORE_RX_GAP) {
 		node_log(n, 1, "message %llu from %s arrived before an earlier one; waiting",
 			 (unsigned long long)w.seq, p->pub.nick);
 	}
-	send_ack(n, c, p);
+	ack_due_add(n, p);
+	if (n->n_held == NODE_BATCH_MSGS || n->held_bytes >= NODE_BATCH_BYTES)
+		batch_commit(n);
 }
 
 /* The first ACK of a session is the peer's last_in for us. Two histories can
@@ -466,6 +583,10 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 		conn_close(c, 0, NERR_FORMAT);
 		return;
 	}
+	/* The ack joins this turn's batch: if it is lost in a crash, the peer
+	 * gets those messages again and drops them as duplicates. */
+	if (batch_open(n) != 0)
+		return;
 	if (!p->synced) {
 		p->synced = 1;
 		reconcile(n, p, seq);
@@ -474,7 +595,7 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	}
 	/* An ack beyond what this session sent is normal right after a
 	 * reconnect: it settles messages whose ack was lost with the last one. */
-	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
+	if (store_outbox_range(n->store, p->pub.key, 0, seq, 0, &msgs, &count) != 0)
 		return;
 	if (store_outbox_ack(n->store, p->pub.key, seq, &removed) != 0) {
 		store_msgs_free(msgs, count);
@@ -485,8 +606,6 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 		p->sent_upto = seq;
 	p->pending = p->pending > removed ? p->pending - removed : 0;
 	for (size_t i = 0; i < count; i++) {
-		if (msgs[i].seq > seq)
-			break;
 		msgs[i].state = STORE_DELIVERED;
 		emit(n, NODE_EV_DELIVERED, p, &msgs[i]);
 	}
@@ -981,6 +1100,7 @@ void node_free(struct node *n)
 {
 	if (!n)
 		return;
+	batch_commit(n);
 	while (n->n_conns > 0) {
 		struct conn *c = n->conns[n->n_conns - 1];
 		conn_close(c, 1, NERR_EOF); /* on_down removes it from conns[] */
@@ -999,6 +1119,7 @@ void node_free(struct node *n)
 	free(n->btab);
 	free(n->scratch);
 	free(n->statics);
+	free(n->held);
 	free(n);
 }
 
@@ -1126,6 +1247,10 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 	if (!p && !(p = peer_add(n, key)))
 		return NERR_LIMIT;
 	ncrypto_random(mid, sizeof mid);
+	/* Queued in this turn's batch: many lines read at once cost one commit,
+	 * and peer_pump sends nothing before that commit. */
+	if ((r = batch_open(n)) != 0)
+		return r;
 	if ((r = store_msg_queue(n->store, key, mid, text_now_ms(), text, len, &s)) != 0)
 		return r;
 	p->pending++;

@@ -92,6 +92,7 @@ enum store_stmt {
 	STMT_MSG_SET_SEQ,
 	STMT_OUTBOX_REQUEUE_STATE,
 	STMT_OUTBOX_REQUEUE,
+	STMT_OUTBOX_RANGE,
 	STMT_COUNT
 };
 
@@ -158,6 +159,9 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_REQUEUE_STATE] = "UPDATE messages SET state = ?4 WHERE peer = ?1 AND dir = ?5"
 				  " AND seq BETWEEN ?2 AND ?3"
 				  " AND n NOT IN (SELECT msg FROM outbox)",
+    [STMT_OUTBOX_RANGE] = "SELECT " MSG_COLS " FROM messages m JOIN outbox o ON o.msg = m.n"
+			  " WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
+			  " ORDER BY m.seq LIMIT ?4",
     [STMT_OUTBOX_REQUEUE] = "INSERT INTO outbox (msg) SELECT n FROM messages"
 			    " WHERE peer = ?1 AND dir = ?4 AND seq BETWEEN ?2 AND ?3"
 			    " AND n NOT IN (SELECT msg FROM outbox)",
@@ -1014,6 +1018,25 @@ out:
 	r = store_tx_end(st, r);
 	if (r == 0)
 		*removed = n;
+	return r;
+}
+
+int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_RANGE];
+	int r = NERR_INTERNAL;
+	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
+	int64_t u = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int64_t l = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 2, a)) != 0 || (r = store_bind_i64(st, s, 3, u)) != 0 ||
+	    (r = store_bind_i64(st, s, 4, l)) != 0 ||
+	    (r = store_bind_i64(st, s, 5, STORE_DIR_OUT)) != 0)
+		goto out;
+	r = store_collect_msgs(st, s, out, n);
+out:
+	store_reset(s);
 	return r;
 }
 

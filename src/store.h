@@ -173,6 +173,12 @@ int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uin
 int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **out,
 		      size_t *n) STORE_WUR;
 
+/* The outbox messages for peer with after < seq <= upto, in seq order, at most
+ * limit of them (0: no limit); like store_outbox_list otherwise. Uses the
+ * (peer, dir, seq) index: cheap however long the outbox is. */
+int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
+
 /* Record one delivery attempt of the outbox message id at now_ms: attempts + 1,
  * last_attempt_ms = now_ms, state queued -> sent. NERR_NOTFOUND when id is not in the outbox,
  * NERR_STORE. Only bookkeeping: a caller may ignore a failure. */
