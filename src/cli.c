@@ -7,7 +7,9 @@
 #include "nerr.h"
 #include "text.h"
 
+#include <errno.h>
 #include <poll.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,21 +45,31 @@ void cli_log(void *ctx, int level, const char *msg)
 		put_line(msg);
 }
 
-int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int passive)
+int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int flags)
 {
 	char err[512] = "";
 	struct node_config cfg = cli->node;
-	cfg.passive = passive;
+	cfg.passive = (flags & CLI_NODE_PASSIVE) != 0;
+	cfg.transient = (flags & CLI_NODE_TRANSIENT) != 0;
 	int r = node_new(out, &cfg, fn, ctx, err, sizeof err);
 	if (r == 0)
 		return 0;
+	if (r == NERR_BUSY && (flags & CLI_NODE_QUIET_BUSY))
+		return CLI_BUSY;
 	cli_error("%s", err[0] ? err : nerr_str(r));
 	switch (r) {
 	case NERR_USAGE: return EX_USAGE_;
 	case NERR_NET: return EX_UNAVAILABLE_;
-	case NERR_BUSY: return EX_TEMPFAIL_;
+	case NERR_BUSY: return EX_UNAVAILABLE_;
 	default: return EX_IOERR_;
 	}
+}
+
+void cli_sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }
 
 static void on_stop_fd(void *ctx, int fd, short revents)

@@ -45,8 +45,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The node's log sink: prints when level <= the -v count. */
 void cli_log(void *ctx, int level, const char *msg);
 /* Start a node for this command line and map a failure to an exit code
- * (printing the reason); 0 on success. */
-int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int passive);
+ * (printing the reason); 0 on success. With CLI_NODE_QUIET_BUSY, a home
+ * whose lock another node holds returns CLI_BUSY silently. */
+#define CLI_NODE_PASSIVE 1
+#define CLI_NODE_TRANSIENT 2
+#define CLI_NODE_QUIET_BUSY 4
+#define CLI_BUSY 1000
+int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int flags);
+void cli_sleep_ms(int ms);
 /* Run the loop until *cli->stop or done() says so, or until deadline (monotonic
  * ms, < 0 for none); also wakes for the signal pipe. */
 void cli_run(struct cli *cli, struct node *n, int (*done)(void *ctx), void *ctx, int64_t deadline);

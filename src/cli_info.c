@@ -27,7 +27,7 @@ int cli_info_id(struct cli *cli)
 	struct node *n;
 	struct node_config saved = cli->node;
 	cli->node.no_discovery = 1;
-	int r = cli_start_node(cli, &n, NULL, NULL, 1);
+	int r = cli_start_node(cli, &n, NULL, NULL, CLI_NODE_PASSIVE);
 	cli->node = saved;
 	if (r != 0)
 		return r;
@@ -164,7 +164,7 @@ int cli_info_peers(struct cli *cli)
 		free(peers);
 		return EX_OK_;
 	}
-	int r = cli_start_node(cli, &n, NULL, NULL, 1);
+	int r = cli_start_node(cli, &n, NULL, NULL, CLI_NODE_PASSIVE);
 	if (r != 0)
 		return r;
 	/* The probe went out at start; every peer answers at once. */
@@ -186,7 +186,7 @@ static int start_offline(struct cli *cli, struct node **n)
 {
 	struct node_config saved = cli->node;
 	cli->node.no_discovery = 1;
-	int r = cli_start_node(cli, n, NULL, NULL, 1);
+	int r = cli_start_node(cli, n, NULL, NULL, CLI_NODE_PASSIVE);
 	cli->node = saved;
 	return r;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* natter --send PEER [TEXT...]: queue each message in the outbox, deliver it,
- * and exit 0 only when every one is acknowledged (stored by the peer). */
+ * and exit 0 only when every one is acknowledged (stored by the peer).
+ * With a node already running for the home, the messages are handed to it
+ * over the control socket; otherwise this process runs a transient node. */
 #include "cli.h"
+#include "ctl.h"
 #include "ncrypto.h"
 #include "nerr.h"
 #include "utf8.h"
@@ -12,32 +15,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES (WIRE_TEXT_MAX + 2) /* text plus "\r\n" */
+#define RESOLVE_RETRY_MS 200
 
-enum msg_status { ST_WAITING, ST_DELIVERED, ST_REFUSED };
+enum msg_status { ST_WAITING, ST_DELIVERED, ST_REFUSED, ST_FAILED };
 
 struct sent {
 	uint8_t id[16];
+	int has_id; /* remote: the node has answered "queued" */
 	enum msg_status status;
 };
 
 struct send_state {
 	struct cli *cli;
-	struct node *node;
+	struct node *node; /* local mode */
+	int fd;		   /* remote mode: the control socket, else -1 */
+	struct loop *loop; /* the node's, or our own in remote mode */
 	uint8_t key[32];
 	int resolved;
 	int ambiguous;
 	struct sent *msgs;
 	size_t n_msgs, cap_msgs, n_waiting;
+	size_t next_answer; /* remote: oldest request not answered yet */
 	int worst;
 	int input_open;
-	int64_t deadline; /* monotonic ms; -1 while stdin is still open */
+	int remote_gone;
+	int64_t deadline; /* monotonic ms; set when input ends */
 	char *line;
 	size_t line_len;
 	int overflow;
 	unsigned long lineno;
+	char *rbuf; /* remote: CTL_LINE_MAX + 1 */
+	size_t rlen;
 };
 
 /* The exit code order of SPEC.md: 77 > 75 > 65 > 0 for a batch of messages. */
@@ -81,29 +93,100 @@ static const char *check_text(const char *text, size_t len)
 	return NULL;
 }
 
-static int queue_text(struct send_state *s, const char *text, size_t len)
+static struct sent *new_entry(struct send_state *s)
 {
-	uint64_t seq;
 	if (s->n_msgs == s->cap_msgs) {
 		size_t ncap = s->cap_msgs ? 2 * s->cap_msgs : 16;
 		struct sent *nm = realloc(s->msgs, ncap * sizeof *nm);
-		if (!nm) {
-			cli_error("out of memory");
-			return EX_IOERR_;
-		}
+		if (!nm)
+			return NULL;
 		s->msgs = nm;
 		s->cap_msgs = ncap;
 	}
 	struct sent *m = &s->msgs[s->n_msgs];
-	int r = node_send(s->node, s->key, text, len, m->id, &seq);
-	if (r != 0) {
-		cli_error("cannot queue the message: %s", nerr_str(r));
-		return r == NERR_STORE ? EX_IOERR_ : EX_DATAERR_;
+	memset(m, 0, sizeof *m);
+	return m;
+}
+
+static int send_line_remote(struct send_state *s, const char *text, size_t len)
+{
+	char fp[65];
+	size_t cap = 5 + 64 + 1 + 2 * len + 2;
+	char *req = malloc(cap);
+	if (!req)
+		return NERR_NOMEM;
+	ncrypto_hex(fp, s->key, 32);
+	memcpy(req, "send\t", 5);
+	memcpy(req + 5, fp, 64);
+	req[69] = '\t';
+	ncrypto_hex(req + 70, (const uint8_t *)text, len);
+	req[70 + 2 * len] = '\n';
+	size_t total = 71 + 2 * len, off = 0;
+	int r = 0;
+	while (off < total) {
+		ssize_t n = send(s->fd, req + off, total - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = NERR_EOF;
+			break;
+		}
+		off += (size_t)n;
 	}
-	m->status = ST_WAITING;
+	free(req);
+	return r;
+}
+
+static int queue_text(struct send_state *s, const char *text, size_t len)
+{
+	uint64_t seq;
+	struct sent *m = new_entry(s);
+	if (!m) {
+		cli_error("out of memory");
+		return EX_IOERR_;
+	}
+	if (s->fd >= 0) {
+		if (s->remote_gone || send_line_remote(s, text, len) != 0) {
+			cli_error("the natter node of this home went away; message not queued");
+			return EX_TEMPFAIL_;
+		}
+	} else {
+		int r = node_send(s->node, s->key, text, len, m->id, &seq);
+		if (r != 0) {
+			cli_error("cannot queue the message: %s", nerr_str(r));
+			return r == NERR_STORE ? EX_IOERR_ : EX_DATAERR_;
+		}
+		m->has_id = 1;
+	}
 	s->n_msgs++;
 	s->n_waiting++;
 	return 0;
+}
+
+static void mark_delivered(struct send_state *s, const uint8_t id[static 16])
+{
+	for (size_t i = 0; i < s->n_msgs; i++) {
+		struct sent *m = &s->msgs[i];
+		if (m->status == ST_WAITING && m->has_id && memcmp(m->id, id, 16) == 0) {
+			m->status = ST_DELIVERED;
+			s->n_waiting--;
+			print_result(s, m, "delivered");
+			return;
+		}
+	}
+}
+
+static void mark_refused(struct send_state *s)
+{
+	cli_error("%s refused the connection or presented another key", s->cli->peer);
+	for (size_t i = 0; i < s->n_msgs; i++) {
+		if (s->msgs[i].status == ST_WAITING) {
+			s->msgs[i].status = ST_REFUSED;
+			s->n_waiting--;
+			print_result(s, &s->msgs[i], "refused");
+			note(s, EX_NOPERM_);
+		}
+	}
 }
 
 static void try_resolve(struct send_state *s)
@@ -124,28 +207,10 @@ static void on_event(void *ctx, const struct node_event *ev)
 	struct send_state *s = ctx;
 	switch (ev->type) {
 	case NODE_EV_PEER_ONLINE: try_resolve(s); break;
-	case NODE_EV_DELIVERED:
-		for (size_t i = 0; i < s->n_msgs; i++) {
-			struct sent *m = &s->msgs[i];
-			if (m->status == ST_WAITING && memcmp(m->id, ev->msg->id, 16) == 0) {
-				m->status = ST_DELIVERED;
-				s->n_waiting--;
-				print_result(s, m, "delivered");
-			}
-		}
-		break;
+	case NODE_EV_DELIVERED: mark_delivered(s, ev->msg->id); break;
 	case NODE_EV_REFUSED:
-		if (!s->resolved || memcmp(ev->peer->key, s->key, 32) != 0)
-			break;
-		cli_error("%s refused the connection or presented another key", s->cli->peer);
-		for (size_t i = 0; i < s->n_msgs; i++) {
-			if (s->msgs[i].status == ST_WAITING) {
-				s->msgs[i].status = ST_REFUSED;
-				s->n_waiting--;
-				print_result(s, &s->msgs[i], "refused");
-				note(s, EX_NOPERM_);
-			}
-		}
+		if (s->resolved && memcmp(ev->peer->key, s->key, 32) == 0)
+			mark_refused(s);
 		break;
 	default: break;
 	}
@@ -155,6 +220,11 @@ static void take_line(struct send_state *s)
 {
 	size_t len = s->line_len;
 	s->lineno++;
+	if (s->overflow) {
+		cli_error("line %lu: message over 65536 bytes; not sent", s->lineno);
+		note(s, EX_DATAERR_);
+		return;
+	}
 	if (len > 0 && s->line[len - 1] == '\r')
 		len--;
 	if (len == 0)
@@ -174,19 +244,13 @@ static void close_input(struct send_state *s)
 {
 	if (!s->input_open)
 		return;
-	if (s->line_len > 0 || s->overflow) {
-		if (s->overflow) {
-			s->lineno++;
-			cli_error("line %lu: message over 65536 bytes; not sent", s->lineno);
-			note(s, EX_DATAERR_);
-		} else {
-			take_line(s);
-		}
-	}
+	if (s->line_len > 0 || s->overflow)
+		take_line(s);
 	s->input_open = 0;
 	s->line_len = 0;
-	loop_del_fd(node_loop(s->node), STDIN_FILENO);
-	s->deadline = loop_now(node_loop(s->node)) + s->cli->timeout_ms;
+	s->overflow = 0;
+	loop_del_fd(s->loop, STDIN_FILENO);
+	s->deadline = loop_now(s->loop) + s->cli->timeout_ms;
 }
 
 /* Split what stdin gives into lines, each one message, as they arrive. */
@@ -206,13 +270,7 @@ static void on_stdin(void *ctx, int fd, short revents)
 	}
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == '\n') {
-			if (s->overflow) {
-				s->lineno++;
-				cli_error("line %lu: message over 65536 bytes; not sent", s->lineno);
-				note(s, EX_DATAERR_);
-			} else {
-				take_line(s);
-			}
+			take_line(s);
 			s->line_len = 0;
 			s->overflow = 0;
 		} else if (s->line_len < LINE_MAX_BYTES) {
@@ -226,7 +284,10 @@ static void on_stdin(void *ctx, int fd, short revents)
 static int all_settled(void *ctx)
 {
 	struct send_state *s = ctx;
-	return s->resolved && !s->input_open && s->n_waiting == 0;
+	if (!s->resolved || s->input_open || s->n_waiting > 0)
+		return 0;
+	/* A transient node also serves the --send runs that handed it work. */
+	return s->node == NULL || node_ctl_clients(s->node) == 0;
 }
 
 static int is_resolved(void *ctx)
@@ -263,7 +324,8 @@ static int finish(struct send_state *s)
 	for (size_t i = 0; i < s->n_msgs; i++) {
 		if (s->msgs[i].status == ST_WAITING) {
 			queued++;
-			print_result(s, &s->msgs[i], "queued");
+			if (s->msgs[i].has_id)
+				print_result(s, &s->msgs[i], "queued");
 			note(s, EX_TEMPFAIL_);
 		}
 	}
@@ -274,16 +336,202 @@ static int finish(struct send_state *s)
 	return s->worst;
 }
 
+/* Run the loop until all is settled, the deadline or a signal. Input first:
+ * while stdin is open there is no deadline (tail -f | natter --send). */
+static void run(struct send_state *s, int64_t deadline)
+{
+	while (!*s->cli->stop && !s->remote_gone && !all_settled(s)) {
+		int64_t dl = s->input_open ? -1 : s->deadline >= 0 ? s->deadline : deadline;
+		int64_t wait = -1;
+		if (dl >= 0 && (wait = dl - loop_now(s->loop)) <= 0) {
+			/* Past our own deadline a transient node still serves the
+			 * --send runs that handed it messages, until they leave. */
+			if (!s->node || node_ctl_clients(s->node) == 0)
+				break;
+			wait = 100;
+		}
+		if (loop_run_once(s->loop, wait) != 0)
+			break;
+	}
+}
+
+/* ---- remote mode: a node runs for this home ---- */
+
+static void on_stop_fd(void *ctx, int fd, short revents)
+{
+	char buf[16];
+	(void)ctx;
+	(void)revents;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+static void remote_line(struct send_state *s, char *line)
+{
+	uint8_t id[16];
+	char *f1 = strchr(line, '\t');
+	if (f1)
+		*f1++ = '\0';
+	char *f2 = f1 ? strchr(f1, '\t') : NULL;
+	if (f2)
+		*f2++ = '\0';
+	if (strcmp(line, "queued") == 0 && f1 && s->next_answer < s->n_msgs) {
+		struct sent *m = &s->msgs[s->next_answer++];
+		if (ncrypto_unhex(m->id, 16, f1) == 0)
+			m->has_id = 1;
+	} else if (strcmp(line, "error") == 0 && s->next_answer < s->n_msgs) {
+		struct sent *m = &s->msgs[s->next_answer++];
+		m->status = ST_FAILED;
+		s->n_waiting--;
+		cli_error("not queued: %s", f2 ? f2 : "error");
+		note(s, f1 && atoi(f1) == EX_DATAERR_ ? EX_DATAERR_ : EX_IOERR_);
+	} else if (strcmp(line, "delivered") == 0 && f1 && ncrypto_unhex(id, 16, f1) == 0) {
+		mark_delivered(s, id);
+	} else if (strcmp(line, "refused") == 0) {
+		mark_refused(s);
+	}
+}
+
+static void on_remote(void *ctx, int fd, short revents)
+{
+	struct send_state *s = ctx;
+	(void)revents;
+	ssize_t n = recv(fd, s->rbuf + s->rlen, CTL_LINE_MAX - s->rlen, MSG_DONTWAIT);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* The node ended: what it has not confirmed stays in the outbox. */
+		s->remote_gone = 1;
+		loop_del_fd(s->loop, fd);
+		return;
+	}
+	s->rlen += (size_t)n;
+	char *start = s->rbuf, *nl;
+	while ((nl = memchr(start, '\n', s->rlen - (size_t)(start - s->rbuf)))) {
+		*nl = '\0';
+		remote_line(s, start);
+		start = nl + 1;
+	}
+	s->rlen -= (size_t)(start - s->rbuf);
+	memmove(s->rbuf, start, s->rlen);
+}
+
+/* Ask the node to resolve PEER, retrying while it is unknown (the node may
+ * discover it) until the deadline. */
+static int remote_resolve(struct send_state *s, int64_t deadline)
+{
+	char line[256], req[300];
+	snprintf(req, sizeof req, "resolve\t%s\n", s->cli->peer);
+	for (;;) {
+		int ambiguous = 0;
+		if (send(s->fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req))
+			return EX_TEMPFAIL_;
+		for (;;) {
+			int r = ctl_read_line(s->fd, s->rbuf, &s->rlen, line, sizeof line, 5000);
+			if (r != 0)
+				return EX_TEMPFAIL_;
+			if (strncmp(line, "ok\t", 3) == 0) {
+				if (ncrypto_unhex(s->key, 32, line + 3) != 0)
+					return EX_TEMPFAIL_;
+				s->resolved = 1;
+				return 0;
+			}
+			if (strncmp(line, "candidate\t", 10) == 0) {
+				if (!ambiguous++)
+					cli_error("'%s' is ambiguous; it could be:", s->cli->peer);
+				char *f = line + 10, *v = strchr(f, '\t');
+				char *nick = v ? strchr(v + 1, '\t') : NULL;
+				if (v && nick)
+					fprintf(stderr, "  %.*s  %s%s\n", (int)(v - f), f, nick + 1,
+						v[1] == '1' ? " (verified)" : "");
+				continue;
+			}
+			if (strncmp(line, "error\t", 6) == 0)
+				break;
+		}
+		if (ambiguous) {
+			fputs("  name one by a fingerprint prefix of at least 8 characters\n", stderr);
+			return EX_NOUSER_;
+		}
+		if (*s->cli->stop || loop_now(s->loop) >= deadline) {
+			cli_error("unknown peer '%s' (not seen on the LAN within %.1f s)", s->cli->peer,
+				  (double)s->cli->timeout_ms / 1000.0);
+			return EX_NOUSER_;
+		}
+		cli_sleep_ms(RESOLVE_RETRY_MS);
+	}
+}
+
+static int run_remote(struct send_state *s, const char *text, size_t text_len, int use_stdin)
+{
+	int r;
+	int64_t start;
+	if (!(s->loop = loop_new()) || !(s->rbuf = malloc(CTL_LINE_MAX + 1))) {
+		cli_error("out of memory");
+		return EX_IOERR_;
+	}
+	start = loop_now(s->loop);
+	if ((r = remote_resolve(s, start + s->cli->timeout_ms)) != 0)
+		return r;
+	if (loop_add_fd(s->loop, s->fd, POLLIN, on_remote, s) != 0 ||
+	    (use_stdin && loop_add_fd(s->loop, STDIN_FILENO, POLLIN, on_stdin, s) != 0)) {
+		cli_error("out of memory");
+		return EX_IOERR_;
+	}
+	if (use_stdin) {
+		s->input_open = 1;
+	} else if ((r = queue_text(s, text, text_len)) != 0) {
+		return r;
+	}
+	if (s->cli->stop_fd >= 0)
+		(void)loop_add_fd(s->loop, s->cli->stop_fd, POLLIN, on_stop_fd, NULL);
+	run(s, start + s->cli->timeout_ms);
+	return finish(s);
+}
+
+/* ---- local mode: this process runs the home's node until done ---- */
+
+static int run_local(struct send_state *s, const char *text, size_t text_len, int use_stdin)
+{
+	int r;
+	s->loop = node_loop(s->node);
+	int64_t start = loop_now(s->loop);
+
+	/* A peer never seen may appear on the LAN within the timeout. */
+	try_resolve(s);
+	if (!s->resolved && !s->ambiguous)
+		cli_run(s->cli, s->node, is_resolved, s, start + s->cli->timeout_ms);
+	if (!s->resolved) {
+		uint8_t key[32];
+		if (cli_resolve(s->cli, s->node, s->cli->peer, key, 1) == EX_NOUSER_ && !s->ambiguous)
+			cli_error("unknown peer '%s' (not seen on the LAN within %.1f s)",
+				  s->cli->peer, (double)s->cli->timeout_ms / 1000.0);
+		return *s->cli->stop ? EX_TEMPFAIL_ : EX_NOUSER_;
+	}
+	if (use_stdin) {
+		if ((r = loop_add_fd(s->loop, STDIN_FILENO, POLLIN, on_stdin, s)) != 0) {
+			cli_error("cannot read stdin: %s", nerr_str(r));
+			return EX_IOERR_;
+		}
+		s->input_open = 1;
+	} else if ((r = queue_text(s, text, text_len)) != 0) {
+		return r;
+	}
+	run(s, start + s->cli->timeout_ms);
+	return finish(s);
+}
+
 int cli_send_run(struct cli *cli)
 {
 	struct send_state s;
 	char *text = NULL;
 	size_t text_len = 0;
 	int use_stdin = cli->n_words == 0 || (cli->n_words == 1 && strcmp(cli->words[0], "-") == 0);
-	int r;
+	int r = EX_TEMPFAIL_;
 
 	memset(&s, 0, sizeof s);
 	s.cli = cli;
+	s.fd = -1;
 	s.deadline = -1;
 	if (!use_stdin) {
 		if (!(text = join_words(cli->words, cli->n_words, &text_len))) {
@@ -300,45 +548,39 @@ int cli_send_run(struct cli *cli)
 		cli_error("out of memory");
 		return EX_IOERR_;
 	}
-	if ((r = cli_start_node(cli, &s.node, on_event, &s, 0)) != 0)
-		goto out;
-	struct loop *l = node_loop(s.node);
-	int64_t start = loop_now(l);
-
-	/* A peer never seen may appear on the LAN within the timeout. */
-	try_resolve(&s);
-	if (!s.resolved && !s.ambiguous)
-		cli_run(cli, s.node, is_resolved, &s, start + cli->timeout_ms);
-	if (!s.resolved) {
-		uint8_t key[32];
-		if (cli_resolve(cli, s.node, cli->peer, key, 1) == EX_NOUSER_ && !s.ambiguous)
-			cli_error("unknown peer '%s' (not seen on the LAN within %.1f s)",
-				  cli->peer, (double)cli->timeout_ms / 1000.0);
-		r = *cli->stop ? EX_TEMPFAIL_ : EX_NOUSER_;
-		goto out;
-	}
-	if (use_stdin) {
-		if ((r = loop_add_fd(l, STDIN_FILENO, POLLIN, on_stdin, &s)) != 0) {
-			cli_error("cannot read stdin: %s", nerr_str(r));
-			r = EX_IOERR_;
-			goto out;
+	/* Hand over to the home's running node, or become it. Between the two,
+	 * a node may be starting (lock taken, socket not yet there) or ending
+	 * (socket gone, lock not yet free): try again for a while. */
+	int reached = 0;
+	for (int tries = 0; tries < 100 && !*cli->stop && !reached; tries++) {
+		if (ctl_connect(cli->node.home, &s.fd) == 0) {
+			reached = 1;
+			r = run_remote(&s, text, text_len, use_stdin);
+			break;
 		}
-		s.input_open = 1;
-		/* Wait for lines; after EOF, at most the timeout for the acks. */
-		while (!*cli->stop && s.input_open)
-			cli_run(cli, s.node, all_settled, &s, -1);
-		if (!*cli->stop)
-			cli_run(cli, s.node, all_settled, &s, s.deadline);
-	} else {
-		if ((r = queue_text(&s, text, text_len)) != 0)
-			goto out;
-		cli_run(cli, s.node, all_settled, &s, start + cli->timeout_ms);
+		r = cli_start_node(cli, &s.node, on_event, &s,
+				   CLI_NODE_TRANSIENT | CLI_NODE_QUIET_BUSY);
+		if (r != CLI_BUSY) {
+			reached = 1;
+			if (r == 0)
+				r = run_local(&s, text, text_len, use_stdin);
+			break;
+		}
+		r = EX_TEMPFAIL_;
+		cli_sleep_ms(50);
 	}
-	r = finish(&s);
-out:
+	if (!reached)
+		cli_error("could not reach the natter node of %s; nothing was sent",
+			  cli->node.home);
 	node_free(s.node);
+	if (s.fd >= 0) {
+		close(s.fd);
+		if (s.node == NULL)
+			loop_free(s.loop);
+	}
 	free(s.msgs);
 	free(s.line);
+	free(s.rbuf);
 	free(text);
 	return r;
 }

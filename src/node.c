@@ -34,6 +34,7 @@
 #define NODE_PERSIST_EVERY_MS 60000 /* last_seen written at most this often */
 #define NODE_BATCH_MSGS 512	    /* group commit: messages per transaction at most */
 #define NODE_BATCH_BYTES (4u << 20) /* and text bytes */
+#define NODE_CTL_SUBS CTL_CLIENTS_MAX
 
 struct peer {
 	struct node_peer pub;
@@ -48,6 +49,13 @@ struct peer {
 	int synced;   /* the peer's first ACK of this session arrived */
 	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
+};
+
+/* A control client's "queued" answer, held until the batch commits. */
+struct ctl_answer {
+	struct ctl_client *cl; /* NULL once the client is gone */
+	uint8_t id[16];
+	uint64_t seq;
 };
 
 /* A received message waiting for its batch to commit before it is shown. */
@@ -82,6 +90,10 @@ struct node {
 	size_t n_conns;
 	struct static_peer *statics;
 	struct ctl *ctl;
+	struct ctl_sub *subs; /* NODE_CTL_SUBS entries */
+	/* "queued" answers wait for the batch commit: queued means on disk. */
+	struct ctl_answer *answers;
+	size_t n_answers, cap_answers;
 	/* Group commit: receives of one loop turn share one durable commit; the
 	 * ACKs and the events wait for it. */
 	int batch_open;
@@ -128,6 +140,8 @@ static int64_t now_mono(struct node *n)
 /* ---- peers ---- */
 
 static void batch_commit(struct node *n);
+static void ctl_report_delivered(struct node *n, const uint8_t id[static 16]);
+static void ctl_report_refused(struct node *n, const struct peer *p);
 
 static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
 {
@@ -458,6 +472,19 @@ static void batch_commit(struct node *n)
 			conn_close(p->conn, 0, NERR_STORE);
 	}
 	n->n_ack_due = 0;
+	for (size_t i = 0; i < n->n_answers; i++) {
+		struct ctl_answer *a = &n->answers[i];
+		char line[96], hex[33];
+		if (!a->cl)
+			continue;
+		ncrypto_hex(hex, a->id, 16);
+		if (r == 0)
+			snprintf(line, sizeof line, "queued\t%s\t%llu", hex, (unsigned long long)a->seq);
+		else
+			snprintf(line, sizeof line, "error\t74\tstore commit failed");
+		(void)ctl_client_send(a->cl, line);
+	}
+	n->n_answers = 0;
 	for (size_t i = 0; i < n->n_peers; i++)
 		if (n->peers[i]->pump_due)
 			peer_pump(n, n->peers[i]);
@@ -608,6 +635,7 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	for (size_t i = 0; i < count; i++) {
 		msgs[i].state = STORE_DELIVERED;
 		emit(n, NODE_EV_DELIVERED, p, &msgs[i]);
+		ctl_report_delivered(n, msgs[i].id);
 	}
 	store_msgs_free(msgs, count);
 	peer_pump(n, p);
@@ -651,6 +679,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 	node_log(n, 2, "session with %s closed: %s", p->pub.nick, nerr_str(err));
 	if (err == NERR_PEERKEY) {
 		emit(n, NODE_EV_REFUSED, p, NULL);
+		ctl_report_refused(n, p);
 	}
 	if (err != NERR_EOF && err != NERR_BUSY) {
 		p->dial_after = retry_at(n, p->backoff);
@@ -864,18 +893,96 @@ static void on_tick(void *ctx)
 
 /* ---- control socket ---- */
 
-/* "peers": one line per peer, tab-separated:
- * peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS
- * (nicks and aliases hold no control characters, so no tab or newline). */
-static void on_ctl(void *ctx, const char *line, struct nbuf_q *out)
+/* The messages a control client queued and waits to hear about, in the order
+ * it queued them (acks arrive in that order too, so the head usually matches). */
+struct ctl_sub {
+	struct ctl_client *cl;
+	uint8_t (*ids)[16];
+	size_t head, n, cap;
+};
+
+static struct ctl_sub *sub_find(struct node *n, struct ctl_client *cl, int create)
+{
+	for (size_t i = 0; i < NODE_CTL_SUBS; i++)
+		if (n->subs[i].cl == cl)
+			return &n->subs[i];
+	if (!create)
+		return NULL;
+	for (size_t i = 0; i < NODE_CTL_SUBS; i++) {
+		if (!n->subs[i].cl) {
+			memset(&n->subs[i], 0, sizeof n->subs[i]);
+			n->subs[i].cl = cl;
+			return &n->subs[i];
+		}
+	}
+	return NULL;
+}
+
+static int sub_add(struct ctl_sub *sb, const uint8_t id[static 16])
+{
+	if (sb->head > 0 && sb->head == sb->n)
+		sb->head = sb->n = 0;
+	if (sb->n == sb->cap) {
+		size_t ncap = sb->cap ? 2 * sb->cap : 64;
+		void *nid = realloc(sb->ids, ncap * sizeof *sb->ids);
+		if (!nid)
+			return NERR_NOMEM;
+		sb->ids = nid;
+		sb->cap = ncap;
+	}
+	memcpy(sb->ids[sb->n++], id, 16);
+	return 0;
+}
+
+static void on_ctl_gone(void *ctx, struct ctl_client *cl)
 {
 	struct node *n = ctx;
-	char buf[256];
-	if (strcmp(line, "peers") != 0) {
-		if (nbuf_q_put(out, "error unknown request\n", 22) != 0)
-			return;
-		return;
+	for (size_t i = 0; i < n->n_answers; i++)
+		if (n->answers[i].cl == cl)
+			n->answers[i].cl = NULL;
+	struct ctl_sub *sb = sub_find(n, cl, 0);
+	if (sb) {
+		free(sb->ids);
+		memset(sb, 0, sizeof *sb);
 	}
+}
+
+/* Tell the control client that queued id that it was delivered. */
+static void ctl_report_delivered(struct node *n, const uint8_t id[static 16])
+{
+	char line[64], hex[33];
+	for (size_t i = 0; i < NODE_CTL_SUBS; i++) {
+		struct ctl_sub *sb = &n->subs[i];
+		if (!sb->cl)
+			continue;
+		for (size_t k = sb->head; k < sb->n; k++) {
+			if (memcmp(sb->ids[k], id, 16) != 0)
+				continue;
+			if (k != sb->head)
+				memcpy(sb->ids[k], sb->ids[sb->head], 16);
+			sb->head++;
+			ncrypto_hex(hex, id, 16);
+			snprintf(line, sizeof line, "delivered\t%s", hex);
+			(void)ctl_client_send(sb->cl, line); /* may drop the client */
+			return;
+		}
+	}
+}
+
+static void ctl_report_refused(struct node *n, const struct peer *p)
+{
+	char line[96];
+	snprintf(line, sizeof line, "refused\t%s", p->pub.fp);
+	for (size_t i = 0; i < NODE_CTL_SUBS; i++)
+		if (n->subs[i].cl && n->subs[i].n > n->subs[i].head)
+			(void)ctl_client_send(n->subs[i].cl, line);
+}
+
+static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
+{
+	char buf[256];
+	/* peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS
+	 * (nicks and aliases hold no control characters, so no tab or newline) */
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct node_peer *p = &n->peers[i]->pub;
 		char addr[32] = "-";
@@ -884,12 +991,118 @@ static void on_ctl(void *ctx, const char *line, struct nbuf_q *out)
 			inet_ntop(AF_INET, &p->addr.sin_addr, host, sizeof host);
 			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(p->addr.sin_port));
 		}
-		int len = snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\n", p->fp,
-				   p->online, addr, (long long)p->last_seen_ms, p->verified, p->nick,
-				   p->alias);
-		if (len > 0 && (size_t)len < sizeof buf && nbuf_q_put(out, buf, (size_t)len) != 0)
+		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s", p->fp, p->online, addr,
+			 (long long)p->last_seen_ms, p->verified, p->nick, p->alias);
+		if (ctl_client_send(cl, buf) != 0)
 			return;
 	}
+	(void)ctl_client_send(cl, "end");
+}
+
+static void ctl_answer_resolve(struct node *n, struct ctl_client *cl, const char *name)
+{
+	struct node_peer cand[8];
+	uint8_t key[32];
+	size_t nc = 0;
+	char buf[160], fp[65];
+	int r = node_resolve(n, name, key, cand, 8, &nc);
+	if (r == 0) {
+		ncrypto_hex(fp, key, 32);
+		snprintf(buf, sizeof buf, "ok\t%s", fp);
+		(void)ctl_client_send(cl, buf);
+		return;
+	}
+	for (size_t i = 0; r == NERR_AMBIGUOUS && i < nc; i++) {
+		snprintf(buf, sizeof buf, "candidate\t%s\t%d\t%s", cand[i].fp, cand[i].verified,
+			 cand[i].nick);
+		if (ctl_client_send(cl, buf) != 0)
+			return;
+	}
+	(void)ctl_client_send(cl, r == NERR_AMBIGUOUS ? "error\t67\tambiguous" : "error\t67\tunknown");
+}
+
+/* "send FP HEX": queue the hex-encoded text for FP, answer "queued ID SEQ",
+ * and "delivered ID" later when the peer acknowledges it. */
+static void ctl_answer_send(struct node *n, struct ctl_client *cl, char *args)
+{
+	uint8_t key[32], id[16];
+	uint64_t seq;
+	char buf[96], hex[33];
+	char *tab = strchr(args, '\t');
+	if (!tab) {
+		(void)ctl_client_send(cl, "error\t64\tbad request");
+		return;
+	}
+	*tab = '\0';
+	const char *text_hex = tab + 1;
+	size_t hl = strlen(text_hex);
+	if (ncrypto_unhex(key, 32, args) != 0 || hl % 2 != 0 || hl / 2 > WIRE_TEXT_MAX) {
+		(void)ctl_client_send(cl, hl / 2 > WIRE_TEXT_MAX ? "error\t65\tmessage over 65536 bytes"
+								  : "error\t64\tbad request");
+		return;
+	}
+	char *text = malloc(hl / 2 + 1);
+	if (!text || ncrypto_unhex((uint8_t *)text, hl / 2, text_hex) != 0) {
+		free(text);
+		(void)ctl_client_send(cl, "error\t64\tbad request");
+		return;
+	}
+	struct ctl_sub *sb = sub_find(n, cl, 1);
+	int r = sb ? node_send(n, key, text, hl / 2, id, &seq) : NERR_LIMIT;
+	free(text);
+	if (r == 0 && sub_add(sb, id) != 0)
+		r = NERR_NOMEM;
+	if (r != 0) {
+		snprintf(buf, sizeof buf, "error\t%d\t%s",
+			 r == NERR_UTF8 || r == NERR_EMPTY || r == NERR_TOOLONG ? 65 : 74,
+			 nerr_str(r));
+		(void)ctl_client_send(cl, buf);
+		return;
+	}
+	if (n->n_answers == n->cap_answers) {
+		size_t ncap = n->cap_answers ? 2 * n->cap_answers : 64;
+		struct ctl_answer *na = realloc(n->answers, ncap * sizeof *na);
+		if (!na) {
+			batch_commit(n); /* answers what is held, then this one */
+			ncrypto_hex(hex, id, 16);
+			snprintf(buf, sizeof buf, "queued\t%s\t%llu", hex, (unsigned long long)seq);
+			(void)ctl_client_send(cl, buf);
+			return;
+		}
+		n->answers = na;
+		n->cap_answers = ncap;
+	}
+	n->answers[n->n_answers].cl = cl;
+	memcpy(n->answers[n->n_answers].id, id, 16);
+	n->answers[n->n_answers].seq = seq;
+	n->n_answers++;
+}
+
+static void on_ctl_line(void *ctx, struct ctl_client *cl, const char *line)
+{
+	struct node *n = ctx;
+	char *copy;
+	if (strcmp(line, "peers") == 0) {
+		ctl_answer_peers(n, cl);
+	} else if (strcmp(line, "info") == 0) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "node\t%s\t%s\t%u", n->cfg.transient ? "transient" : "long",
+			 n->id->fp, n->port);
+		if (ctl_client_send(cl, buf) == 0)
+			(void)ctl_client_send(cl, "end");
+	} else if (strncmp(line, "resolve\t", 8) == 0) {
+		ctl_answer_resolve(n, cl, line + 8);
+	} else if (strncmp(line, "send\t", 5) == 0 && (copy = strdup(line + 5))) {
+		ctl_answer_send(n, cl, copy);
+		free(copy);
+	} else {
+		(void)ctl_client_send(cl, "error\t64\tunknown request");
+	}
+}
+
+size_t node_ctl_clients(const struct node *n)
+{
+	return ctl_client_count(n->ctl);
 }
 
 /* ---- set-up ---- */
@@ -1031,7 +1244,8 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	n->btab = calloc(1, sizeof *n->btab);
 	n->scratch = malloc(WIRE_MSG_MAX);
 	n->statics = calloc(cfg->n_static_peers + 1, sizeof *n->statics);
-	if (!n->loop || !n->btab || !n->scratch || !n->statics) {
+	n->subs = calloc(NODE_CTL_SUBS, sizeof *n->subs);
+	if (!n->loop || !n->btab || !n->scratch || !n->statics || !n->subs) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -1059,7 +1273,8 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	}
 	if (!cfg->passive && (r = open_listener(n, err, errlen)) != 0)
 		goto fail;
-	if (!cfg->passive && (r = ctl_open(&n->ctl, n->loop, cfg->home, on_ctl, n)) != 0)
+	if (!cfg->passive &&
+	    (r = ctl_open(&n->ctl, n->loop, cfg->home, on_ctl_line, on_ctl_gone, n)) != 0)
 		node_log(n, 1, "no control socket in %s: %s", cfg->home, nerr_str(r));
 	if (!cfg->no_discovery) {
 		struct disc_config dc = {cfg->group, cfg->group_port, cfg->ifaces, cfg->n_ifaces};
@@ -1105,7 +1320,7 @@ void node_free(struct node *n)
 		struct conn *c = n->conns[n->n_conns - 1];
 		conn_close(c, 1, NERR_EOF); /* on_down removes it from conns[] */
 	}
-	ctl_free(n->ctl);
+	ctl_free(n->ctl); /* on_ctl_gone frees the subscriptions */
 	for (size_t i = 0; i < n->n_peers; i++)
 		free(n->peers[i]);
 	if (n->listen_fd >= 0)
@@ -1120,6 +1335,8 @@ void node_free(struct node *n)
 	free(n->scratch);
 	free(n->statics);
 	free(n->held);
+	free(n->subs);
+	free(n->answers);
 	free(n);
 }
 

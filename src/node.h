@@ -39,6 +39,9 @@ struct node_config {
 	/* Passive: no home lock, no TCP listener, no dialing, no regular beacons
 	 * (one probe at most): for --peers, --history, --id beside a running node. */
 	int passive;
+	/* Transient: a --send's own node, which ends when its work is done; a
+	 * starting long-lived node waits for it rather than failing. */
+	int transient;
 	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
 	void (*log)(void *ctx, int level, const char *msg);
 	void *log_ctx;
@@ -103,6 +106,8 @@ int node_peers(struct node *n, struct node_peer **out, size_t *count);
  * and start delivering it. text must be valid UTF-8, 1..65536 bytes. */
 int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,
 	      uint8_t id[static 16], uint64_t *seq) __attribute__((warn_unused_result));
+/* Control clients connected now (a transient node must not end under them). */
+size_t node_ctl_clients(const struct node *n);
 /* Send a probe now (peers answer at once). */
 void node_probe(struct node *n);
 

@@ -1,6 +1,6 @@
-# Discovery both ways between two running nodes; then messages both ways
-# (a home's --send runs its own node, so the sender's listener steps aside);
-# plain --listen lines are TIME TAB NICK TAB FP TAB TEXT.
+# Discovery both ways between two running nodes; then messages both ways,
+# each --send handed to its home's running node; plain --listen lines are
+# TIME TAB NICK TAB FP TAB TEXT.
 . ./lib.sh
 afp=$(fp alice)
 bfp=$(fp bob)
@@ -15,13 +15,10 @@ n alice --peers --json >"$T/pj"
 has "$T/pj" "{\"nick\":\"bob\",\"fp\":\"$bfp\",\"online\":true,\"addr\":\"127.0.0.1:" || fail "bad --peers --json: $(cat "$T/pj")"
 has "$T/pj" '"verified":false,"alias":null}' || fail "bad --peers --json tail: $(cat "$T/pj")"
 
-stop bob
 expect_rc 0 n bob --send alice "to alice	with a tab"
 wait_for 5 has "$T/alice.out" "to alice" || fail "alice got nothing"
 grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z	bob	$bfp	to alice\\\\twith a tab\$" "$T/alice.out" ||
 	fail "plain line format: $(cat "$T/alice.out")"
 
-stop alice
-start bob
 expect_rc 0 n alice --send bob "to bob"
 wait_for 5 has "$T/bob.out" "	alice	$afp	to bob" || fail "bob got nothing: $(cat "$T/bob.out")"
