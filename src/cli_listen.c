@@ -20,8 +20,12 @@ static void on_event(void *ctx, const struct node_event *ev)
 	if (ev->type != NODE_EV_MESSAGE)
 		return;
 	cli_print_msg(ls->cli, ls->node, ev->msg, ev->peer->nick, ev->peer->fp, 0);
-	if (ferror(stdout))
-		ls->broken = 1;
+	if (ferror(stdout)) {
+		ls->broken = 1; /* not shown: the next --listen shows it */
+		return;
+	}
+	if (node_mark_shown(ls->node, ev->msg->id) != 0)
+		cli_error("cannot record a message as shown; it may be shown again");
 }
 
 static int is_done(void *ctx)

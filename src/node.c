@@ -140,6 +140,7 @@ static int64_t now_mono(struct node *n)
 /* ---- peers ---- */
 
 static void batch_commit(struct node *n);
+static void on_replay_timer(void *ctx);
 static void ctl_report_delivered(struct node *n, const uint8_t id[static 16]);
 static void ctl_report_refused(struct node *n, const struct peer *p);
 
@@ -1304,6 +1305,8 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 			       NODE_BEACON_MIN_MS + ncrypto_random_uniform(NODE_BEACON_JITTER_MS),
 			       on_beacon_timer, n);
 	n->tick_timer = loop_timer_add(n->loop, 0, on_tick, n);
+	if (!cfg->transient)
+		(void)loop_timer_add(n->loop, 0, on_replay_timer, n);
 	*out = n;
 	return 0;
 fail:
@@ -1446,6 +1449,32 @@ int node_resolve(struct node *n, const char *name, uint8_t key[static 32], struc
 			return r;
 	}
 	return NERR_NOTFOUND;
+}
+
+int node_mark_shown(struct node *n, const uint8_t id[static 16])
+{
+	int r = batch_open(n);
+	return r ? r : store_mark_shown(n->store, id);
+}
+
+/* Messages stored but never shown (a crash between the commit and the
+ * front end, or received while only a --send ran) are shown first. */
+static void on_replay_timer(void *ctx)
+{
+	struct node *n = ctx;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	if (store_unshown(n->store, 0, &msgs, &count) != 0) {
+		node_log(n, 1, "store: cannot read unshown messages: %s", store_errmsg(n->store));
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct peer *p = peer_find(n, msgs[i].peer);
+		if (!p && !(p = peer_add(n, msgs[i].peer)))
+			continue;
+		emit(n, NODE_EV_MESSAGE, p, &msgs[i]);
+	}
+	store_msgs_free(msgs, count);
 }
 
 int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,

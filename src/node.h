@@ -106,6 +106,10 @@ int node_peers(struct node *n, struct node_peer **out, size_t *count);
  * and start delivering it. text must be valid UTF-8, 1..65536 bytes. */
 int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,
 	      uint8_t id[static 16], uint64_t *seq) __attribute__((warn_unused_result));
+/* A front end has shown message id (a NODE_EV_MESSAGE): recorded with the
+ * next commit. Until then, a restart shows it again rather than never; a
+ * long-lived node replays unshown messages as events when it starts. */
+int node_mark_shown(struct node *n, const uint8_t id[static 16]);
 /* Control clients connected now (a transient node must not end under them). */
 size_t node_ctl_clients(const struct node *n);
 /* Send a probe now (peers answer at once). */

@@ -56,6 +56,10 @@ static const char *const store_migrations[] = {
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  last_attempt INTEGER NOT NULL DEFAULT 0"
     ");",
+    /* 2: whether a received message has been shown by a front end, so that
+     * one stored just before a crash is shown after the restart. */
+    "ALTER TABLE messages ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX messages_unshown ON messages (shown) WHERE shown = 0;",
 };
 
 #define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -93,6 +97,8 @@ enum store_stmt {
 	STMT_OUTBOX_REQUEUE_STATE,
 	STMT_OUTBOX_REQUEUE,
 	STMT_OUTBOX_RANGE,
+	STMT_UNSHOWN,
+	STMT_MARK_SHOWN,
 	STMT_COUNT
 };
 
@@ -128,8 +134,8 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_SEQ_GET_IN] = "SELECT last_in FROM seqs WHERE peer = ?1",
     [STMT_SEQ_SET_IN] = "INSERT INTO seqs (peer, last_in) VALUES (?1, ?2)"
 			" ON CONFLICT (peer) DO UPDATE SET last_in = excluded.last_in",
-    [STMT_MSG_INSERT] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [STMT_MSG_INSERT] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state, shown)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3 = 0)",
     [STMT_MSG_EXISTS] = "SELECT 1 FROM messages WHERE id = ?1",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.id = ?1",
@@ -159,6 +165,9 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_REQUEUE_STATE] = "UPDATE messages SET state = ?4 WHERE peer = ?1 AND dir = ?5"
 				  " AND seq BETWEEN ?2 AND ?3"
 				  " AND n NOT IN (SELECT msg FROM outbox)",
+    [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
+		     " WHERE m.shown = 0 ORDER BY m.n LIMIT ?1",
+    [STMT_MARK_SHOWN] = "UPDATE messages SET shown = 1 WHERE id = ?1",
     [STMT_OUTBOX_RANGE] = "SELECT " MSG_COLS " FROM messages m JOIN outbox o ON o.msg = m.n"
 			  " WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
 			  " ORDER BY m.seq LIMIT ?4",
@@ -1036,6 +1045,28 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 		goto out;
 	r = store_collect_msgs(st, s, out, n);
 out:
+	store_reset(s);
+	return r;
+}
+
+int store_unshown(struct store *st, size_t limit, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_UNSHOWN];
+	int r = NERR_INTERNAL;
+	if ((r = store_bind_i64(st, s, 1, limit ? (int64_t)limit : -1)) != 0)
+		goto out;
+	r = store_collect_msgs(st, s, out, n);
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_mark_shown(struct store *st, const uint8_t id[static STORE_ID])
+{
+	sqlite3_stmt *s = st->stmt[STMT_MARK_SHOWN];
+	int r;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) == 0)
+		r = store_run(st, s);
 	store_reset(s);
 	return r;
 }

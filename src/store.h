@@ -179,6 +179,12 @@ int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **
 int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
 
+/* Received messages no front end has shown yet (stored just before a crash,
+ * or while only a --send ran), oldest first, at most limit (0: all). */
+int store_unshown(struct store *st, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
+/* Record that a front end has shown message id. NERR_STORE. */
+int store_mark_shown(struct store *st, const uint8_t id[static STORE_ID]) STORE_WUR;
+
 /* Record one delivery attempt of the outbox message id at now_ms: attempts + 1,
  * last_attempt_ms = now_ms, state queued -> sent. NERR_NOTFOUND when id is not in the outbox,
  * NERR_STORE. Only bookkeeping: a caller may ignore a failure. */
