@@ -18,6 +18,7 @@
 #define EX_IOERR_ 74
 #define EX_TEMPFAIL_ 75
 #define EX_NOPERM_ 77
+#define EX_INTERRUPTED_ 130 /* 128 + SIGINT: stopped before anything was queued */
 
 struct cli {
 	struct node_config node;

@@ -71,5 +71,5 @@ int cli_listen_run(struct cli *cli)
 			node_fp(ls.node), node_port(ls.node));
 	cli_run(cli, ls.node, is_done, &ls, -1);
 	node_free(ls.node);
-	return ls.broken ? EX_IOERR_ : EX_OK_;
+	return EX_OK_; /* a closed stdout (| head) is a normal end, as for cat */
 }

@@ -20,6 +20,7 @@
 
 #define LINE_MAX_BYTES (WIRE_TEXT_MAX + 2) /* text plus "\r\n" */
 #define RESOLVE_RETRY_MS 200
+#define RESOLVE_SETTLE_MS 300 /* after a nick first resolves by discovery */
 
 enum msg_status { ST_WAITING, ST_DELIVERED, ST_REFUSED, ST_FAILED };
 
@@ -52,11 +53,13 @@ struct send_state {
 	size_t rlen;
 };
 
-/* The exit code order of SPEC.md: 77 > 75 > 65 > 0 for a batch of messages. */
+/* The worst code of a batch, in SPEC.md's order 77 > 75 > 0, with a local
+ * storage error above a queued message and a bad line (65, not sent) below. */
 static int rank(int code)
 {
 	switch (code) {
-	case EX_NOPERM_: return 4;
+	case EX_NOPERM_: return 5;
+	case EX_IOERR_: return 4;
 	case EX_TEMPFAIL_: return 3;
 	case EX_DATAERR_: return 2;
 	case 0: return 0;
@@ -206,7 +209,8 @@ static void on_event(void *ctx, const struct node_event *ev)
 {
 	struct send_state *s = ctx;
 	switch (ev->type) {
-	case NODE_EV_PEER_ONLINE: try_resolve(s); break;
+	case NODE_EV_PEER_ONLINE:
+	case NODE_EV_PEER_CHANGED: try_resolve(s); break;
 	case NODE_EV_DELIVERED: mark_delivered(s, ev->msg->id); break;
 	case NODE_EV_REFUSED:
 		if (s->resolved && memcmp(ev->peer->key, s->key, 32) == 0)
@@ -422,8 +426,8 @@ static int remote_resolve(struct send_state *s, int64_t deadline)
 {
 	char line[256], req[300];
 	snprintf(req, sizeof req, "resolve\t%s\n", s->cli->peer);
-	for (;;) {
-		int ambiguous = 0;
+	for (int attempt = 0, settled = 0;; attempt++) {
+		int ambiguous = 0, ok = 0;
 		if (send(s->fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req))
 			return EX_TEMPFAIL_;
 		for (;;) {
@@ -433,8 +437,8 @@ static int remote_resolve(struct send_state *s, int64_t deadline)
 			if (strncmp(line, "ok\t", 3) == 0) {
 				if (ncrypto_unhex(s->key, 32, line + 3) != 0)
 					return EX_TEMPFAIL_;
-				s->resolved = 1;
-				return 0;
+				ok = 1;
+				break;
 			}
 			if (strncmp(line, "candidate\t", 10) == 0) {
 				if (!ambiguous++)
@@ -449,11 +453,23 @@ static int remote_resolve(struct send_state *s, int64_t deadline)
 			if (strncmp(line, "error\t", 6) == 0)
 				break;
 		}
+		if (ok && (attempt == 0 || settled)) {
+			s->resolved = 1;
+			return 0;
+		}
+		if (ok) {
+			/* Just appeared: let other claimants of the nick answer too. */
+			settled = 1;
+			cli_sleep_ms(RESOLVE_SETTLE_MS);
+			continue;
+		}
 		if (ambiguous) {
 			fputs("  name one by a fingerprint prefix of at least 8 characters\n", stderr);
 			return EX_NOUSER_;
 		}
-		if (*s->cli->stop || loop_now(s->loop) >= deadline) {
+		if (*s->cli->stop)
+			return EX_INTERRUPTED_;
+		if (loop_now(s->loop) >= deadline) {
 			cli_error("unknown peer '%s' (not seen on the LAN within %.1f s)", s->cli->peer,
 				  (double)s->cli->timeout_ms / 1000.0);
 			return EX_NOUSER_;
@@ -497,16 +513,24 @@ static int run_local(struct send_state *s, const char *text, size_t text_len, in
 	s->loop = node_loop(s->node);
 	int64_t start = loop_now(s->loop);
 
-	/* A peer never seen may appear on the LAN within the timeout. */
+	/* A peer never seen may appear on the LAN within the timeout. Found
+	 * that way, give other claimants of the same nick a moment to answer
+	 * the probe too: a nick claimed by two keys is ambiguous, not a race. */
 	try_resolve(s);
-	if (!s->resolved && !s->ambiguous)
+	if (!s->resolved && !s->ambiguous) {
 		cli_run(s->cli, s->node, is_resolved, s, start + s->cli->timeout_ms);
+		if (s->resolved) {
+			cli_run(s->cli, s->node, NULL, NULL, loop_now(s->loop) + RESOLVE_SETTLE_MS);
+			s->resolved = 0;
+			try_resolve(s);
+		}
+	}
 	if (!s->resolved) {
 		uint8_t key[32];
 		if (cli_resolve(s->cli, s->node, s->cli->peer, key, 1) == EX_NOUSER_ && !s->ambiguous)
 			cli_error("unknown peer '%s' (not seen on the LAN within %.1f s)",
 				  s->cli->peer, (double)s->cli->timeout_ms / 1000.0);
-		return *s->cli->stop ? EX_TEMPFAIL_ : EX_NOUSER_;
+		return *s->cli->stop ? EX_INTERRUPTED_ : EX_NOUSER_;
 	}
 	if (use_stdin) {
 		if ((r = loop_add_fd(s->loop, STDIN_FILENO, POLLIN, on_stdin, s)) != 0) {
@@ -569,9 +593,13 @@ int cli_send_run(struct cli *cli)
 		r = EX_TEMPFAIL_;
 		cli_sleep_ms(50);
 	}
-	if (!reached)
+	if (!reached && *cli->stop) {
+		r = EX_INTERRUPTED_;
+	} else if (!reached) {
 		cli_error("could not reach the natter node of %s; nothing was sent",
 			  cli->node.home);
+		r = EX_UNAVAILABLE_;
+	}
 	node_free(s.node);
 	if (s.fd >= 0) {
 		close(s.fd);

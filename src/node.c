@@ -414,6 +414,8 @@ static void handle_hello(struct node *n, struct conn *c, struct peer *p, const u
 	}
 	if (changed || p->persisted_at == 0)
 		peer_persist(n, p);
+	if (changed)
+		emit(n, NODE_EV_PEER_CHANGED, p, NULL);
 }
 
 static void send_ack(struct node *n, struct conn *c, struct peer *p)

@@ -65,6 +65,7 @@ enum node_event_type {
 	NODE_EV_PEER_ONLINE,
 	NODE_EV_PEER_OFFLINE,
 	NODE_EV_REFUSED, /* a connection to peer failed its identity check */
+	NODE_EV_PEER_CHANGED, /* a peer's nick or address changed */
 };
 
 struct node_event {
