@@ -33,6 +33,17 @@ n() {
 	"$NATTER" --home "$T/$name" --iface lo --bind 127.0.0.1 --port 0 --group "$GROUP" "$@"
 }
 
+# bg INPUT NAME ARGS...: natter for NAME in the background reading INPUT,
+# with $! natter itself (signals reach it, not a subshell). The redirection
+# must be on the command itself: a background command's stdin is /dev/null.
+bg() {
+	input=$1
+	name=$2
+	shift 2
+	"$NATTER" --home "$T/$name" --iface lo --bind 127.0.0.1 --port 0 --group "$GROUP" "$@" \
+		<"$input" &
+}
+
 # start NAME ARGS...: a background `natter --listen` for NAME; output in $T/NAME.out.
 start() {
 	name=$1
