@@ -92,6 +92,44 @@ int wire_msg_decode(struct wire_msg *m, const uint8_t *in, size_t len)
 	return 0;
 }
 
+int wire_presence_encode(const struct wire_presence *p, uint8_t *out, size_t cap, size_t *len)
+{
+	struct nbuf_writer w;
+	size_t n = strlen(p->reason);
+	int r;
+	if (n > WIRE_AWAY_MAX || (p->away != 0 && p->away != 1))
+		return NERR_TOOLONG;
+	nbuf_writer_init(&w, out, cap);
+	if ((r = nbuf_put_u8(&w, (uint8_t)p->away)) != 0 || (r = nbuf_put_u8(&w, (uint8_t)n)) != 0 ||
+	    (r = nbuf_put_bytes(&w, p->reason, n)) != 0)
+		return r;
+	*len = w.len;
+	return 0;
+}
+
+int wire_presence_decode(struct wire_presence *p, const uint8_t *in, size_t len)
+{
+	struct nbuf_reader r;
+	const uint8_t *reason;
+	uint8_t status, n;
+	int e;
+	nbuf_reader_init(&r, in, len);
+	if ((e = nbuf_get_u8(&r, &status)) != 0 || (e = nbuf_get_u8(&r, &n)) != 0)
+		return e;
+	if (status > 1)
+		return NERR_FORMAT;
+	if (n > WIRE_AWAY_MAX)
+		return NERR_TOOLONG;
+	if ((e = nbuf_get_ref(&r, &reason, n)) != 0 || (e = nbuf_expect_end(&r)) != 0)
+		return e;
+	if ((e = utf8_check(reason, n)) != 0)
+		return e;
+	p->away = status;
+	memcpy(p->reason, reason, n);
+	p->reason[n] = '\0';
+	return 0;
+}
+
 int wire_ack_encode(uint64_t seq, uint8_t *out, size_t cap, size_t *len)
 {
 	struct nbuf_writer w;

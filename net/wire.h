@@ -11,12 +11,25 @@
 #define WIRE_HELLO 0x01
 #define WIRE_MSG 0x02
 #define WIRE_ACK 0x03
+#define WIRE_PRESENCE 0x04
+#define WIRE_TYPING 0x05
+#define WIRE_READ 0x06
 
 #define WIRE_NICK_MAX 32
 #define WIRE_TEXT_MAX 65536
 #define WIRE_MSG_HEAD (16 + 8 + 8 + 4) /* id | seq | ts_ms | text_len */
 #define WIRE_MSG_MAX (WIRE_MSG_HEAD + WIRE_TEXT_MAX)
 #define WIRE_HELLO_MAX (1 + WIRE_NICK_MAX + 2)
+#define WIRE_AWAY_MAX 128
+#define WIRE_PRESENCE_MAX (2 + WIRE_AWAY_MAX)
+
+/* PRESENCE: status u8 (0 online, 1 away) | reason_len u8 (0..128) | reason
+ * (UTF-8). TYPING has no data. READ is a u64 like ACK: the highest seq from
+ * the receiver of the READ that the user has seen. */
+struct wire_presence {
+	int away;
+	char reason[WIRE_AWAY_MAX + 1];
+};
 
 /* HELLO: nick_len u8 (1..32) | nick | tcp_port u16 (0: does not listen). */
 struct wire_hello {
@@ -44,6 +57,10 @@ int wire_hello_decode(struct wire_hello *h, const uint8_t *in, size_t len)
 int wire_msg_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
 	__attribute__((warn_unused_result));
 int wire_msg_decode(struct wire_msg *m, const uint8_t *in, size_t len)
+	__attribute__((warn_unused_result));
+int wire_presence_encode(const struct wire_presence *p, uint8_t *out, size_t cap, size_t *len)
+	__attribute__((warn_unused_result));
+int wire_presence_decode(struct wire_presence *p, const uint8_t *in, size_t len)
 	__attribute__((warn_unused_result));
 /* ACK: seq u64, the highest contiguous seq the receiver has stored. */
 int wire_ack_encode(uint64_t seq, uint8_t *out, size_t cap, size_t *len)

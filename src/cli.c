@@ -2,6 +2,7 @@
 /* What the command-line front ends share: errors, logging, starting a node,
  * running its loop, naming peers and printing messages. */
 #include "cli.h"
+#include "ctl.h"
 #include "ident.h"
 #include "ncrypto.h"
 #include "nerr.h"
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -156,3 +158,31 @@ void cli_print_msg(struct cli *cli, struct node *n, const struct store_msg *m, c
 	}
 	fflush(stdout);
 }
+
+#define LISTEN_WAIT_MS 60000 /* for a --send of this home to finish */
+
+/* Another node holds the home. A --send's transient node ends by itself:
+ * wait for it. A long-lived one (another --listen or the client) does not. */
+int cli_start_long_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx)
+{
+	int told = 0;
+	for (int waited = 0; waited < LISTEN_WAIT_MS && !*cli->stop; waited += 200) {
+		int r = cli_start_node(cli, out, fn, ctx, CLI_NODE_QUIET_BUSY);
+		if (r != CLI_BUSY)
+			return r;
+		char *info = NULL;
+		if (ctl_request(cli->node.home, "info", 1000, &info) == 0 &&
+		    strncmp(info, "node\tlong\t", 10) == 0) {
+			free(info);
+			cli_error("another natter node is running for %s", cli->node.home);
+			return EX_UNAVAILABLE_;
+		}
+		free(info);
+		if (!told++)
+			cli_error("waiting for another natter of this home to finish");
+		cli_sleep_ms(200);
+	}
+	cli_error("another natter is still running for %s", cli->node.home);
+	return EX_UNAVAILABLE_;
+}
+

@@ -39,6 +39,9 @@ int cli_info_id(struct cli *cli);
 int cli_info_peers(struct cli *cli);
 int cli_info_history(struct cli *cli);
 int cli_info_outbox(struct cli *cli);
+int cli_info_verify(struct cli *cli);
+int cli_info_trust(struct cli *cli);
+int cli_ui_run(struct cli *cli);
 
 /* Shared by the front ends. */
 /* Print "natter: <msg>" to stderr. */
@@ -54,6 +57,10 @@ void cli_log(void *ctx, int level, const char *msg);
 #define CLI_BUSY 1000
 int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int flags);
 void cli_sleep_ms(int ms);
+/* Start the home's long-lived node (--listen, the client): wait up to
+ * LISTEN_WAIT_MS for a --send's transient node to end; refuse (69) at once
+ * when another long-lived node runs. */
+int cli_start_long_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx);
 /* Run the loop until *cli->stop or done() says so, or until deadline (monotonic
  * ms, < 0 for none); also wakes for the signal pipe. */
 void cli_run(struct cli *cli, struct node *n, int (*done)(void *ctx), void *ctx, int64_t deadline);

@@ -5,6 +5,7 @@
 #include "ctl.h"
 #include "ncrypto.h"
 #include "nerr.h"
+#include "safety.h"
 #include "text.h"
 
 #include <arpa/inet.h>
@@ -263,4 +264,47 @@ int cli_info_outbox(struct cli *cli)
 	store_msgs_free(msgs, count);
 	node_free(n);
 	return EX_OK_;
+}
+
+/* --verify PEER: the safety number to compare out of band, then whether
+ * PEER is marked verified. */
+int cli_info_verify(struct cli *cli)
+{
+	struct node *n;
+	uint8_t key[32];
+	char num[SAFETY_TEXT_LEN + 1];
+	int r = start_offline(cli, &n);
+	if (r != 0)
+		return r;
+	if ((r = cli_resolve(cli, n, cli->peer, key, 0)) == 0) {
+		const struct node_peer *p = node_peer_get(n, key);
+		safety_number(num, node_key(n), key);
+		printf("%s\n", num);
+		put_str(cli, p ? p->nick : cli->peer);
+		printf(" (%.16s) is %s\n", p ? p->fp : "", p && p->verified ? "verified" : "not verified");
+	}
+	node_free(n);
+	return r;
+}
+
+/* --trust PEER: mark PEER's key verified (after comparing safety numbers). */
+int cli_info_trust(struct cli *cli)
+{
+	struct node *n;
+	uint8_t key[32];
+	int r = start_offline(cli, &n);
+	if (r != 0)
+		return r;
+	if ((r = cli_resolve(cli, n, cli->peer, key, 0)) == 0) {
+		if (node_set_verified(n, key) != 0) {
+			cli_error("cannot record the peer as verified: %s", store_errmsg(node_store(n)));
+			r = EX_IOERR_;
+		} else {
+			const struct node_peer *p = node_peer_get(n, key);
+			put_str(cli, p ? p->nick : cli->peer);
+			printf(" (%.16s) is verified\n", p ? p->fp : "");
+		}
+	}
+	node_free(n);
+	return r;
 }

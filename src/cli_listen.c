@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* natter --listen: a headless node printing every message as it is stored. */
 #include "cli.h"
-#include "ctl.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -33,37 +32,10 @@ static int is_done(void *ctx)
 	return ((struct listen_state *)ctx)->broken;
 }
 
-#define LISTEN_WAIT_MS 60000 /* for a --send of this home to finish */
-
-/* Another node holds the home. A --send's transient node ends by itself:
- * wait for it. A long-lived one (another --listen or the client) does not. */
-static int start_waiting(struct cli *cli, struct listen_state *ls)
-{
-	int told = 0;
-	for (int waited = 0; waited < LISTEN_WAIT_MS && !*cli->stop; waited += 200) {
-		int r = cli_start_node(cli, &ls->node, on_event, ls, CLI_NODE_QUIET_BUSY);
-		if (r != CLI_BUSY)
-			return r;
-		char *info = NULL;
-		if (ctl_request(cli->node.home, "info", 1000, &info) == 0 &&
-		    strncmp(info, "node\tlong\t", 10) == 0) {
-			free(info);
-			cli_error("another natter node is running for %s", cli->node.home);
-			return EX_UNAVAILABLE_;
-		}
-		free(info);
-		if (!told++)
-			cli_error("waiting for another natter of this home to finish");
-		cli_sleep_ms(200);
-	}
-	cli_error("another natter is still running for %s", cli->node.home);
-	return EX_UNAVAILABLE_;
-}
-
 int cli_listen_run(struct cli *cli)
 {
 	struct listen_state ls = {cli, NULL, 0};
-	int r = start_waiting(cli, &ls);
+	int r = cli_start_long_node(cli, &ls.node, on_event, &ls);
 	if (r != 0)
 		return r;
 	if (cli->verbose)

@@ -36,11 +36,12 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fputs("usage: natter [OPTIONS]                 run a node (prints what arrives)\n"
+	fputs("usage: natter [OPTIONS]                 the interactive client\n"
 	      "       natter --listen [OPTIONS]        headless node: print every message received\n"
 	      "       natter --send PEER [TEXT...]     send TEXT, or each line of stdin\n"
 	      "       natter --peers | --id | --outbox [--json]\n"
 	      "       natter --history PEER [-n N] [--json]\n"
+	      "       natter --verify PEER | --trust PEER\n"
 	      "\n"
 	      "options:\n"
 	      "  --home DIR          state directory (default $NATTER_HOME, else\n"
@@ -65,7 +66,17 @@ static void usage(FILE *f)
 	      f);
 }
 
-enum mode { MODE_DEFAULT, MODE_LISTEN, MODE_SEND, MODE_PEERS, MODE_ID, MODE_HISTORY, MODE_OUTBOX };
+enum mode {
+	MODE_DEFAULT,
+	MODE_LISTEN,
+	MODE_SEND,
+	MODE_PEERS,
+	MODE_ID,
+	MODE_HISTORY,
+	MODE_OUTBOX,
+	MODE_VERIFY,
+	MODE_TRUST,
+};
 
 enum opt_id {
 	OPT_HOME = 256,
@@ -83,6 +94,8 @@ enum opt_id {
 	OPT_ID,
 	OPT_HISTORY,
 	OPT_OUTBOX,
+	OPT_VERIFY,
+	OPT_TRUST,
 };
 
 static const struct option long_opts[] = {
@@ -101,6 +114,8 @@ static const struct option long_opts[] = {
 	{"id", no_argument, NULL, OPT_ID},
 	{"history", required_argument, NULL, OPT_HISTORY},
 	{"outbox", no_argument, NULL, OPT_OUTBOX},
+	{"verify", required_argument, NULL, OPT_VERIFY},
+	{"trust", required_argument, NULL, OPT_TRUST},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -166,7 +181,8 @@ static int default_home(char *buf, size_t cap)
 static int set_mode(enum mode *mode, enum mode m)
 {
 	if (*mode != MODE_DEFAULT && *mode != m) {
-		cli_error("choose one of --listen, --send, --peers, --id, --history, --outbox");
+		cli_error("choose one of --listen, --send, --peers, --id, --history, --outbox, "
+			  "--verify, --trust");
 		return -1;
 	}
 	*mode = m;
@@ -293,6 +309,16 @@ int main(int argc, char **argv)
 			if (set_mode(&mode, MODE_OUTBOX) != 0)
 				return EX_USAGE_;
 			break;
+		case OPT_VERIFY:
+			if (set_mode(&mode, MODE_VERIFY) != 0)
+				return EX_USAGE_;
+			cli.peer = optarg;
+			break;
+		case OPT_TRUST:
+			if (set_mode(&mode, MODE_TRUST) != 0)
+				return EX_USAGE_;
+			cli.peer = optarg;
+			break;
 		case 'n':
 			if (parse_long(optarg, 1, 100000000, &cli.history_n) != 0) {
 				cli_error("bad -n '%s': expected a positive number", optarg);
@@ -344,18 +370,15 @@ int main(int argc, char **argv)
 		return EX_UNAVAILABLE_;
 	}
 	switch (mode) {
-	case MODE_DEFAULT:
-		if (isatty(STDERR_FILENO))
-			fputs("natter: the ncurses client is not built yet; running as "
-			      "--listen (Ctrl-C quits)\n",
-			      stderr);
-		return cli_listen_run(&cli);
+	case MODE_DEFAULT: return cli_ui_run(&cli);
 	case MODE_LISTEN: return cli_listen_run(&cli);
 	case MODE_SEND: return cli_send_run(&cli);
 	case MODE_PEERS: return cli_info_peers(&cli);
 	case MODE_ID: return cli_info_id(&cli);
 	case MODE_HISTORY: return cli_info_history(&cli);
 	case MODE_OUTBOX: return cli_info_outbox(&cli);
+	case MODE_VERIFY: return cli_info_verify(&cli);
+	case MODE_TRUST: return cli_info_trust(&cli);
 	}
 	return EX_USAGE_;
 }

@@ -47,6 +47,8 @@ struct peer {
 	uint64_t sent_upto;   /* highest seq sent on the current connection */
 	uint64_t acked_upto;
 	int synced;   /* the peer's first ACK of this session arrived */
+	int64_t typing_sent; /* monotonic ms of our last TYPING to it */
+	uint64_t read_sent;  /* the READ seq it was last told */
 	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
 };
@@ -83,6 +85,9 @@ struct node {
 	uint16_t port;
 	char nick[WIRE_NICK_MAX + 1];
 	uint8_t boot_id[8];
+	int away;
+	char away_reason[WIRE_AWAY_MAX + 1];
+	int receipts; /* send READ frames (not off in the config) */
 	uint64_t beacon_seq;
 	struct peer *peers[NODE_PEERS_MAX];
 	size_t n_peers;
@@ -252,6 +257,8 @@ static void conns_remove(struct node *n, struct conn *c)
 
 static int on_verify(void *ctx, struct conn *c, const uint8_t id[static 32]);
 static void send_ack(struct node *n, struct conn *c, struct peer *p);
+static void send_presence(struct node *n, struct peer *p);
+static void send_read(struct node *n, struct peer *p);
 static void on_up(void *ctx, struct conn *c);
 static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len);
 static void on_down(void *ctx, struct conn *c, int err);
@@ -387,6 +394,9 @@ static void on_up(void *ctx, struct conn *c)
 	/* Tell the peer at once what we already hold from it: acks lost with the
 	 * last session are settled before it sends anything again. */
 	send_ack(n, c, p);
+	send_presence(n, p);
+	p->read_sent = 0;
+	send_read(n, p);
 	node_log(n, 2, "session up with %s (%s)", p->pub.nick,
 		 conn_is_initiator(c) ? "outgoing" : "incoming");
 	peer_set_online(n, p, 1);
@@ -644,6 +654,65 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	peer_pump(n, p);
 }
 
+static void handle_presence(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			    size_t len)
+{
+	struct wire_presence w;
+	if (wire_presence_decode(&w, data, len) != 0) {
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	if (p->pub.away == w.away && strcmp(p->pub.away_reason, w.reason) == 0)
+		return;
+	p->pub.away = w.away;
+	snprintf(p->pub.away_reason, sizeof p->pub.away_reason, "%s", w.reason);
+	emit(n, NODE_EV_PEER_CHANGED, p, NULL);
+}
+
+/* The peer has read our messages up to seq. */
+static void handle_read(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			size_t len)
+{
+	uint64_t seq;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	if (wire_ack_decode(&seq, data, len) != 0) {
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	if (batch_open(n) != 0 || store_read_out(n->store, p->pub.key, seq, &msgs, &count) != 0)
+		return;
+	for (size_t i = 0; i < count; i++)
+		emit(n, NODE_EV_READ, p, &msgs[i]);
+	store_msgs_free(msgs, count);
+}
+
+static void send_presence(struct node *n, struct peer *p)
+{
+	struct wire_presence w;
+	uint8_t buf[WIRE_PRESENCE_MAX];
+	size_t len;
+	if (!p->up || !p->conn)
+		return;
+	w.away = n->away;
+	snprintf(w.reason, sizeof w.reason, "%s", n->away_reason);
+	if (wire_presence_encode(&w, buf, sizeof buf, &len) == 0)
+		(void)conn_send(p->conn, WIRE_PRESENCE, buf, len);
+}
+
+static void send_read(struct node *n, struct peer *p)
+{
+	uint64_t seq = 0;
+	uint8_t buf[8];
+	size_t len;
+	if (!n->receipts || !p->up || !p->conn ||
+	    store_read_max_in(n->store, p->pub.key, &seq) != 0 || seq <= p->read_sent)
+		return;
+	if (wire_ack_encode(seq, buf, sizeof buf, &len) == 0 &&
+	    conn_send(p->conn, WIRE_READ, buf, len) == 0)
+		p->read_sent = seq;
+}
+
 static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len)
 {
 	struct node *n = ctx;
@@ -655,6 +724,14 @@ static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *dat
 	case WIRE_HELLO: handle_hello(n, c, p, data, len); break;
 	case WIRE_MSG: handle_msg(n, c, p, data, len); break;
 	case WIRE_ACK: handle_ack(n, c, p, data, len); break;
+	case WIRE_PRESENCE: handle_presence(n, c, p, data, len); break;
+	case WIRE_TYPING:
+		if (len != 0)
+			conn_close(c, 0, NERR_FORMAT);
+		else
+			emit(n, NODE_EV_TYPING, p, NULL);
+		break;
+	case WIRE_READ: handle_read(n, c, p, data, len); break;
 	default: break; /* unknown types are ignored: later versions add them */
 	}
 }
@@ -1240,6 +1317,7 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 		return NERR_NOMEM;
 	}
 	n->cfg = *cfg;
+	n->receipts = !cfg->no_read_receipts;
 	n->fn = fn;
 	n->ctx = ctx;
 	n->lock_fd = n->listen_fd = -1;
@@ -1509,4 +1587,103 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 	else if (!p->conn)
 		peer_dial(n, p);
 	return 0;
+}
+
+void node_set_event_fn(struct node *n, node_event_fn fn, void *ctx)
+{
+	n->fn = fn;
+	n->ctx = ctx;
+}
+
+int node_set_nick(struct node *n, const char *nick)
+{
+	struct wire_hello h;
+	uint8_t buf[WIRE_HELLO_MAX];
+	size_t len;
+	if (utf8_check_nick((const uint8_t *)nick, strlen(nick)) != 0)
+		return NERR_USAGE;
+	snprintf(n->nick, sizeof n->nick, "%s", nick);
+	if (store_meta_set(n->store, "nick", n->nick) != 0)
+		return NERR_STORE;
+	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
+	h.port = n->port;
+	if (wire_hello_encode(&h, buf, sizeof buf, &len) == 0)
+		for (size_t i = 0; i < n->n_peers; i++)
+			if (n->peers[i]->up && n->peers[i]->conn)
+				(void)conn_send(n->peers[i]->conn, WIRE_HELLO, buf, len);
+	send_beacon(n, 0);
+	return 0;
+}
+
+int node_set_away(struct node *n, const char *reason)
+{
+	if (reason && (strlen(reason) > WIRE_AWAY_MAX ||
+		       utf8_check((const uint8_t *)reason, strlen(reason)) != 0))
+		return NERR_USAGE;
+	n->away = reason != NULL;
+	snprintf(n->away_reason, sizeof n->away_reason, "%s", reason ? reason : "");
+	for (size_t i = 0; i < n->n_peers; i++)
+		send_presence(n, n->peers[i]);
+	return 0;
+}
+
+void node_typing(struct node *n, const uint8_t key[static 32])
+{
+	struct peer *p = peer_find(n, key);
+	int64_t now = now_mono(n);
+	if (!p || !p->up || !p->conn || (p->typing_sent && now - p->typing_sent < 3000))
+		return;
+	if (conn_send(p->conn, WIRE_TYPING, NULL, 0) == 0)
+		p->typing_sent = now;
+}
+
+void node_mark_read(struct node *n, const uint8_t key[static 32], uint64_t seq)
+{
+	struct peer *p = peer_find(n, key);
+	if (batch_open(n) != 0 || store_read_in(n->store, key, seq) != 0)
+		return;
+	if (p)
+		send_read(n, p); /* a receipt is a courtesy: it need not wait for the commit */
+}
+
+size_t node_outbox_count(struct node *n)
+{
+	size_t count = 0;
+	return store_outbox_count(n->store, &count) == 0 ? count : 0;
+}
+
+const uint8_t *node_key(const struct node *n)
+{
+	return n->id->conn.id_pub;
+}
+
+int node_set_verified(struct node *n, const uint8_t key[static 32])
+{
+	struct peer *p = peer_find(n, key);
+	if (!p)
+		return NERR_NOTFOUND;
+	if (p->persisted_at <= 0)
+		peer_persist(n, p);
+	int r = store_peer_set_verified(n->store, key, 1);
+	if (r == 0) {
+		p->pub.verified = 1;
+		(void)!beacon_table_pin(n->btab, key);
+	}
+	return r;
+}
+
+int node_set_alias(struct node *n, const uint8_t key[static 32], const char *alias)
+{
+	struct peer *p = peer_find(n, key);
+	size_t len = alias ? strlen(alias) : 0;
+	if (!p)
+		return NERR_NOTFOUND;
+	if (len && utf8_check_nick((const uint8_t *)alias, len) != 0)
+		return NERR_USAGE;
+	if (p->persisted_at <= 0)
+		peer_persist(n, p);
+	int r = store_peer_set_alias(n->store, key, len ? alias : "");
+	if (r == 0)
+		snprintf(p->pub.alias, sizeof p->pub.alias, "%s", len ? alias : "");
+	return r;
 }

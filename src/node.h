@@ -42,6 +42,7 @@ struct node_config {
 	/* Transient: a --send's own node, which ends when its work is done; a
 	 * starting long-lived node waits for it rather than failing. */
 	int transient;
+	int no_read_receipts; /* never send READ frames */
 	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
 	void (*log)(void *ctx, int level, const char *msg);
 	void *log_ctx;
@@ -57,6 +58,8 @@ struct node_peer {
 	int64_t last_seen_ms; /* wall clock */
 	int verified;
 	char alias[33];
+	int away;
+	char away_reason[129];
 };
 
 enum node_event_type {
@@ -65,7 +68,9 @@ enum node_event_type {
 	NODE_EV_PEER_ONLINE,
 	NODE_EV_PEER_OFFLINE,
 	NODE_EV_REFUSED, /* a connection to peer failed its identity check */
-	NODE_EV_PEER_CHANGED, /* a peer's nick or address changed */
+	NODE_EV_PEER_CHANGED, /* a peer's nick, address or presence changed */
+	NODE_EV_TYPING,	      /* peer is typing to us */
+	NODE_EV_READ,	      /* peer has read our message msg */
 };
 
 struct node_event {
@@ -111,6 +116,27 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
  * next commit. Until then, a restart shows it again rather than never; a
  * long-lived node replays unshown messages as events when it starts. */
 int node_mark_shown(struct node *n, const uint8_t id[static 16]);
+/* Replace the event callback given to node_new. */
+void node_set_event_fn(struct node *n, node_event_fn fn, void *ctx);
+/* Change our nick (remembered, announced in HELLO and beacons). NERR_USAGE
+ * for an invalid one. */
+int node_set_nick(struct node *n, const char *nick);
+/* Away with reason (may be ""), or back with NULL; told to every peer now and
+ * at each new session. */
+int node_set_away(struct node *n, const char *reason);
+/* The user types to key: a TYPING frame at most every 3 s. */
+void node_typing(struct node *n, const uint8_t key[static 32]);
+/* The user has seen key's messages up to seq: recorded as read; a READ frame
+ * tells the peer (now, or at the next session) unless receipts are off. */
+void node_mark_read(struct node *n, const uint8_t key[static 32], uint64_t seq);
+/* Our identity key (32 bytes). */
+const uint8_t *node_key(const struct node *n);
+/* Mark key's identity verified, in the store and the live table. */
+int node_set_verified(struct node *n, const uint8_t key[static 32]);
+/* Set (alias) or clear (NULL or "") a local alias; NERR_USAGE if invalid. */
+int node_set_alias(struct node *n, const uint8_t key[static 32], const char *alias);
+/* Messages waiting in the outbox, every peer. */
+size_t node_outbox_count(struct node *n);
 /* Control clients connected now (a transient node must not end under them). */
 size_t node_ctl_clients(const struct node *n);
 /* Send a probe now (peers answer at once). */

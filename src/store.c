@@ -99,6 +99,10 @@ enum store_stmt {
 	STMT_OUTBOX_RANGE,
 	STMT_UNSHOWN,
 	STMT_MARK_SHOWN,
+	STMT_READ_LIST,
+	STMT_READ_MARK,
+	STMT_OUTBOX_COUNT,
+	STMT_READ_MAX_IN,
 	STMT_COUNT
 };
 
@@ -168,6 +172,15 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.shown = 0 ORDER BY m.n LIMIT ?1",
     [STMT_MARK_SHOWN] = "UPDATE messages SET shown = 1 WHERE id = ?1",
+    /* Messages to become "read": ?3 is the direction, ?4 the states that may. */
+    [STMT_READ_LIST] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
+		       " WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND m.state = ?4"
+		       " ORDER BY m.seq",
+    [STMT_READ_MARK] = "UPDATE messages SET state = ?5 WHERE peer = ?1 AND dir = ?3"
+		       " AND seq <= ?2 AND state = ?4",
+    [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
+    [STMT_READ_MAX_IN] = "SELECT max(seq) FROM messages WHERE peer = ?1 AND dir = ?2"
+			 " AND state = ?3",
     [STMT_OUTBOX_RANGE] = "SELECT " MSG_COLS " FROM messages m JOIN outbox o ON o.msg = m.n"
 			  " WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
 			  " ORDER BY m.seq LIMIT ?4",
@@ -1044,6 +1057,90 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 	    (r = store_bind_i64(st, s, 5, STORE_DIR_OUT)) != 0)
 		goto out;
 	r = store_collect_msgs(st, s, out, n);
+out:
+	store_reset(s);
+	return r;
+}
+
+/* Turn the messages of one direction with seq <= upto from state `from` into
+ * "read", listing them first when out is not NULL. */
+static int store_mark_read(struct store *st, const uint8_t *peer, int dir, uint64_t upto,
+			   int from, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *list = st->stmt[STMT_READ_LIST];
+	sqlite3_stmt *mark = st->stmt[STMT_READ_MARK];
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	int64_t up = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int r;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	if (out) {
+		if ((r = store_bind_blob(st, list, 1, peer, STORE_KEY)) != 0 ||
+		    (r = store_bind_i64(st, list, 2, up)) != 0 ||
+		    (r = store_bind_i64(st, list, 3, dir)) != 0 ||
+		    (r = store_bind_i64(st, list, 4, from)) != 0 ||
+		    (r = store_collect_msgs(st, list, &msgs, &count)) != 0)
+			goto out;
+	}
+	if ((r = store_bind_blob(st, mark, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, mark, 2, up)) != 0 || (r = store_bind_i64(st, mark, 3, dir)) != 0 ||
+	    (r = store_bind_i64(st, mark, 4, from)) != 0 ||
+	    (r = store_bind_i64(st, mark, 5, STORE_READ)) != 0 || (r = store_run(st, mark)) != 0)
+		goto out;
+	r = 0;
+out:
+	store_reset(list);
+	store_reset(mark);
+	r = store_tx_end(st, r);
+	if (r == 0 && out) {
+		for (size_t i = 0; i < count; i++)
+			msgs[i].state = STORE_READ;
+		*out = msgs;
+		*n = count;
+		msgs = NULL;
+		count = 0;
+	}
+	store_msgs_free(msgs, count);
+	return r;
+}
+
+int store_read_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto)
+{
+	return store_mark_read(st, peer, STORE_DIR_IN, upto, STORE_RECEIVED, NULL, NULL);
+}
+
+int store_read_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,
+		   struct store_msg **out, size_t *n)
+{
+	return store_mark_read(st, peer, STORE_DIR_OUT, upto, STORE_DELIVERED, out, n);
+}
+
+int store_read_max_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_READ_MAX_IN];
+	int r;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_i64(st, s, 2, STORE_DIR_IN)) != 0 ||
+	    (r = store_bind_i64(st, s, 3, STORE_READ)) != 0)
+		goto out;
+	if ((r = store_step(st, s)) < 0)
+		goto out;
+	*seq = r == 1 && sqlite3_column_int64(s, 0) > 0 ? (uint64_t)sqlite3_column_int64(s, 0) : 0;
+	r = 0;
+out:
+	store_reset(s);
+	return r;
+}
+
+int store_outbox_count(struct store *st, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_COUNT];
+	int r;
+	if ((r = store_step(st, s)) < 0)
+		goto out;
+	*n = r == 1 ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	r = 0;
 out:
 	store_reset(s);
 	return r;

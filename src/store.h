@@ -179,6 +179,18 @@ int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **
 int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
 
+/* The user has seen the messages received from peer up to seq: "received"
+ * ones become "read". NERR_STORE. */
+int store_read_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto) STORE_WUR;
+/* peer read our messages up to seq: "delivered" ones become "read"; those
+ * changed are listed in *out (free with store_msgs_free). NERR_STORE. */
+int store_read_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,
+		   struct store_msg **out, size_t *n) STORE_WUR;
+/* The highest seq from peer the user has read; 0 when none. */
+int store_read_max_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq) STORE_WUR;
+/* Messages in the outbox, every peer. */
+int store_outbox_count(struct store *st, size_t *n) STORE_WUR;
+
 /* Received messages no front end has shown yet (stored just before a crash,
  * or while only a --send ran), oldest first, at most limit (0: all). */
 int store_unshown(struct store *st, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;

@@ -789,6 +789,729 @@ START_TEST(close_of_null_is_a_noop)
 }
 END_TEST
 
+static uint64_t last_out(struct store *st, const uint8_t *peer)
+{
+	uint64_t seq = 12345;
+	ck_assert_int_eq(store_last_out(st, peer, &seq), 0);
+	return seq;
+}
+
+/* The seq under which message id_n is stored now. */
+static uint64_t seq_of(struct store *st, unsigned id_n)
+{
+	uint8_t id[STORE_ID];
+	struct store_msg m;
+	id_make(id, id_n);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	uint64_t seq = m.seq;
+	store_msg_clear(&m);
+	return seq;
+}
+
+/* Queue n messages to peer with ids first.., texts "m<id>"; they get the next n seqs. */
+static void queue_many(struct store *st, const uint8_t *peer, unsigned first, unsigned n)
+{
+	char text[16];
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(text, sizeof text, "m%u", first + i);
+		queue_ok(st, peer, first + i, 100 + (int64_t)i, text);
+	}
+}
+
+static size_t outbox_count(struct store *st, const uint8_t *peer)
+{
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	ck_assert_int_eq(store_outbox_list(st, peer, &ms, &n), 0);
+	store_msgs_free(ms, n);
+	return n;
+}
+
+START_TEST(last_out_of_an_unknown_peer_is_zero)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	ck_assert_uint_eq(last_out(st, a), 0);
+	/* A peer we only received from has a seqs row but nothing sent. */
+	ck_assert_int_eq(receive(st, b, 1, 1, 500, "in"), STORE_RX_NEW);
+	ck_assert_uint_eq(last_out(st, b), 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(last_out_counts_the_messages_queued_to_each_peer_alone)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	size_t removed = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 3);
+	ck_assert_uint_eq(last_out(st, a), 3);
+	ck_assert_uint_eq(last_out(st, b), 0);
+	queue_many(st, b, 10, 2);
+	queue_ok(st, a, 20, 200, "four");
+	ck_assert_uint_eq(last_out(st, a), 4);
+	ck_assert_uint_eq(last_out(st, b), 2);
+	/* Acks and receives do not move it. */
+	ck_assert_int_eq(store_outbox_ack(st, a, 4, &removed), 0);
+	ck_assert_int_eq(receive(st, a, 30, 1, 300, "in"), STORE_RX_NEW);
+	ck_assert_uint_eq(last_out(st, a), 4);
+	store_close(st);
+	st = open_ok(h.path);
+	ck_assert_uint_eq(last_out(st, a), 4);
+	ck_assert_uint_eq(last_out(st, b), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(outbox_range_returns_outbox_messages_after_after_up_to_upto_in_seq_order)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, removed = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 6); /* seqs 1..6 */
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &removed), 0);
+	ck_assert_int_eq(receive(st, a, 50, 1, 100, "in1"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 51, 2, 100, "in2"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 52, 3, 100, "in3"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 53, 4, 100, "in4"), STORE_RX_NEW);
+
+	/* 1 and 2 are delivered, so (0, 5] in the outbox is 3, 4, 5; received ones never. */
+	ck_assert_int_eq(store_outbox_range(st, a, 0, 5, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "m%zu", i + 3);
+		ck_assert_uint_eq(ms[i].seq, i + 3);
+		ck_assert_str_eq(ms[i].text, want);
+		ck_assert_int_eq(ms[i].dir, STORE_DIR_OUT);
+		ck_assert_int_eq(ms[i].state, STORE_QUEUED);
+	}
+	store_msgs_free(ms, n);
+
+	/* after is excluded, upto included. */
+	ck_assert_int_eq(store_outbox_range(st, a, 3, 4, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ms[0].seq, 4);
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_outbox_range(st, a, 4, UINT64_MAX, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ms[0].seq, 5);
+	ck_assert_uint_eq(ms[1].seq, 6);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(outbox_range_returns_at_most_limit_lowest_seqs_first)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	ck_assert_int_eq(store_outbox_range(st, a, 1, 5, 2, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ms[0].seq, 2);
+	ck_assert_uint_eq(ms[1].seq, 3);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_range(st, a, 0, 5, 1, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ms[0].seq, 1);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_range(st, a, 0, 5, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_range(st, a, 0, 5, 100, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(outbox_range_never_returns_another_peers_messages)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	queue_many(st, b, 1, 3);
+	queue_many(st, a, 10, 2);
+	queue_many(st, b, 20, 2);
+	ck_assert_int_eq(store_outbox_range(st, a, 0, UINT64_MAX, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_mem_eq(ms[i].peer, a, STORE_KEY);
+	ck_assert_str_eq(ms[0].text, "m10");
+	ck_assert_str_eq(ms[1].text, "m11");
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_range(st, b, 0, UINT64_MAX, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_mem_eq(ms[i].peer, b, STORE_KEY);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(outbox_range_that_holds_nothing_gives_zero_and_null)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = (struct store_msg *)&h; /* a sentinel: must become NULL */
+	size_t n = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_outbox_range(st, a, 0, UINT64_MAX, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ms);
+	queue_many(st, a, 1, 3);
+	queue_many(st, b, 10, 6);
+	const uint64_t ranges[][2] = {{3, 10}, {2, 2}, {4, 1}, {0, 0}, {UINT64_MAX, UINT64_MAX}};
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		ms = (struct store_msg *)&h;
+		n = 99;
+		ck_assert_int_eq(store_outbox_range(st, a, ranges[i][0], ranges[i][1], 0, &ms, &n),
+				 0);
+		ck_assert_uint_eq(n, 0);
+		ck_assert_ptr_null(ms);
+	}
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(renumber_moves_outbox_messages_to_after_plus_one_in_order)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5); /* seqs 1..5 */
+	queue_many(st, b, 10, 2);
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &removed), 0);
+
+	ck_assert_int_eq(store_outbox_renumber(st, a, 10, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_uint_eq(last_out(st, a), 13);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(ms[0].text, "m3");
+	ck_assert_uint_eq(ms[0].seq, 11);
+	ck_assert_str_eq(ms[1].text, "m4");
+	ck_assert_uint_eq(ms[1].seq, 12);
+	ck_assert_str_eq(ms[2].text, "m5");
+	ck_assert_uint_eq(ms[2].seq, 13);
+	store_msgs_free(ms, n);
+
+	/* Delivered history keeps its seqs and state. */
+	ck_assert_uint_eq(seq_of(st, 1), 1);
+	ck_assert_uint_eq(seq_of(st, 2), 2);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	ck_assert_int_eq(state_of(st, 2), STORE_DELIVERED);
+	/* The other peer is untouched. */
+	ck_assert_uint_eq(seq_of(st, 10), 1);
+	ck_assert_uint_eq(seq_of(st, 11), 2);
+	ck_assert_uint_eq(last_out(st, b), 2);
+	/* The next message continues after the renumbered ones. */
+	ck_assert_uint_eq(queue_ok(st, a, 20, 300, "next"), 14);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(renumber_onto_seqs_overlapping_the_old_ones_succeeds)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5); /* seqs 1..5 */
+	ck_assert_int_eq(store_outbox_renumber(st, a, 2, &count), 0);
+	ck_assert_uint_eq(count, 5);
+	ck_assert_uint_eq(last_out(st, a), 7);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "m%zu", i + 1);
+		ck_assert_str_eq(ms[i].text, want);
+		ck_assert_uint_eq(ms[i].seq, i + 3);
+	}
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(renumber_called_again_renumbers_again)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 3);
+	ck_assert_int_eq(store_outbox_renumber(st, a, 10, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	queue_ok(st, a, 4, 200, "m4"); /* 14 */
+	count = 99;
+	ck_assert_int_eq(store_outbox_renumber(st, a, 20, &count), 0);
+	ck_assert_uint_eq(count, 4);
+	ck_assert_uint_eq(last_out(st, a), 24);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "m%zu", i + 1);
+		ck_assert_str_eq(ms[i].text, want);
+		ck_assert_uint_eq(ms[i].seq, i + 21);
+	}
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(renumber_of_an_empty_outbox_sets_the_counter_to_after)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	size_t count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_outbox_renumber(st, a, 7, &count), 0);
+	ck_assert_uint_eq(count, 0);
+	ck_assert_uint_eq(last_out(st, a), 7);
+	ck_assert_uint_eq(queue_ok(st, a, 1, 100, "next"), 8);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+/* New seqs that clash with delivered history fail the whole renumber: nothing moves. */
+START_TEST(renumber_that_fails_changes_nothing)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	size_t removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &removed), 0);
+	ck_assert_int_eq(store_outbox_renumber(st, a, 0, &count), NERR_STORE);
+	ck_assert_uint_eq(count, 99);
+	for (unsigned i = 1; i <= 5; i++)
+		ck_assert_uint_eq(seq_of(st, i), i);
+	ck_assert_uint_eq(last_out(st, a), 5);
+	ck_assert_uint_eq(outbox_count(st, a), 3);
+	/* No transaction was left open: the next write is durable on its own. */
+	ck_assert_uint_eq(queue_ok(st, a, 6, 200, "m6"), 6);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM outbox"), 4);
+	ck_assert_int_eq(raw_int(h.path, "SELECT max(seq) FROM messages"), 6);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(requeue_puts_delivered_messages_back_in_the_outbox_as_sent)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	ck_assert_int_eq(receive(st, a, 50, 3, 100, "in"), STORE_RX_GAP);
+	ck_assert_int_eq(receive(st, a, 50, 1, 100, "in1"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 51, 2, 100, "in2"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 52, 3, 100, "in3"), STORE_RX_NEW);
+	ck_assert_int_eq(store_outbox_ack(st, a, 5, &removed), 0);
+	ck_assert_uint_eq(removed, 5);
+	ck_assert_uint_eq(outbox_count(st, a), 0);
+
+	ck_assert_int_eq(store_outbox_requeue(st, a, 2, 4, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		char want[24];
+		snprintf(want, sizeof want, "m%zu", i + 2);
+		ck_assert_uint_eq(ms[i].seq, i + 2);
+		ck_assert_str_eq(ms[i].text, want);
+		ck_assert_int_eq(ms[i].dir, STORE_DIR_OUT);
+		ck_assert_int_eq(ms[i].state, STORE_SENT);
+		ck_assert_str_eq(store_state_name(ms[i].state), "sent");
+	}
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	ck_assert_int_eq(state_of(st, 5), STORE_DELIVERED);
+	/* Received messages with the same seqs are not outgoing: untouched. */
+	ck_assert_int_eq(state_of(st, 51), STORE_RECEIVED);
+	ck_assert_int_eq(state_of(st, 52), STORE_RECEIVED);
+	/* The counter does not move. */
+	ck_assert_uint_eq(last_out(st, a), 5);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(requeue_of_messages_already_in_the_outbox_adds_none)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	size_t removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	ck_assert_int_eq(store_outbox_ack(st, a, 5, &removed), 0);
+	ck_assert_int_eq(store_outbox_requeue(st, a, 2, 4, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	count = 99;
+	ck_assert_int_eq(store_outbox_requeue(st, a, 2, 4, &count), 0);
+	ck_assert_uint_eq(count, 0);
+	ck_assert_uint_eq(outbox_count(st, a), 3);
+	/* Overlapping: only 5 is new; 1..4 stays as it was. */
+	count = 99;
+	ck_assert_int_eq(store_outbox_requeue(st, a, 3, 5, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_uint_eq(outbox_count(st, a), 4);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(requeue_of_an_empty_range_is_a_usage_error)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	size_t removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	ck_assert_int_eq(store_outbox_ack(st, a, 5, &removed), 0);
+	ck_assert_int_eq(store_outbox_requeue(st, a, 4, 2, &count), NERR_USAGE);
+	ck_assert_uint_eq(count, 99);
+	ck_assert_uint_eq(outbox_count(st, a), 0);
+	for (unsigned i = 1; i <= 5; i++)
+		ck_assert_int_eq(state_of(st, i), STORE_DELIVERED);
+	/* A range of one is not empty. */
+	ck_assert_int_eq(store_outbox_requeue(st, a, 3, 3, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(requeue_leaves_other_peers_messages_alone)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	size_t removed = 0, count = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 5);
+	queue_many(st, b, 10, 5);
+	ck_assert_int_eq(store_outbox_ack(st, a, 5, &removed), 0);
+	ck_assert_int_eq(store_outbox_ack(st, b, 5, &removed), 0);
+	ck_assert_int_eq(store_outbox_requeue(st, a, 1, 5, &count), 0);
+	ck_assert_uint_eq(count, 5);
+	ck_assert_uint_eq(outbox_count(st, b), 0);
+	for (unsigned i = 10; i < 15; i++)
+		ck_assert_int_eq(state_of(st, i), STORE_DELIVERED);
+	ck_assert_uint_eq(outbox_count(st, NULL), 5);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(unshown_lists_a_received_message_until_it_is_marked_shown)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_NEW);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	id_make(id, 1);
+	ck_assert_mem_eq(ms[0].id, id, STORE_ID);
+	ck_assert_mem_eq(ms[0].peer, a, STORE_KEY);
+	ck_assert_str_eq(ms[0].text, "hello");
+	ck_assert_int_eq(ms[0].dir, STORE_DIR_IN);
+	store_msgs_free(ms, n);
+
+	/* Still unshown after a restart: that is what it is for. */
+	store_close(st);
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ms = (struct store_msg *)&h;
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ms);
+	store_close(st);
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(unshown_never_lists_outgoing_messages)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0, removed = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 2);
+	ck_assert_int_eq(receive(st, a, 10, 1, 500, "in"), STORE_RX_NEW);
+	queue_many(st, a, 3, 1);
+	id_make(id, 1);
+	ck_assert_int_eq(store_outbox_attempt(st, id, 1000), 0);
+	ck_assert_int_eq(store_outbox_ack(st, a, 1, &removed), 0);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(ms[0].dir, STORE_DIR_IN);
+	ck_assert_str_eq(ms[0].text, "in");
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(unshown_lists_in_storage_order_up_to_the_limit)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0x0b);
+	struct store *st = open_ok(h.path);
+	/* Timestamps and peers out of order on purpose: storage order is what counts. */
+	ck_assert_int_eq(receive(st, a, 1, 1, 900, "first"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, b, 2, 1, 100, "second"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 3, 2, 500, "third"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, b, 4, 2, 50, "fourth"), STORE_RX_NEW);
+
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(ms[0].text, "first");
+	ck_assert_str_eq(ms[1].text, "second");
+	ck_assert_str_eq(ms[2].text, "third");
+	ck_assert_str_eq(ms[3].text, "fourth");
+	store_msgs_free(ms, n);
+
+	ck_assert_int_eq(store_unshown(st, 2, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ms[0].text, "first");
+	ck_assert_str_eq(ms[1].text, "second");
+	store_msgs_free(ms, n);
+
+	/* Marking one in the middle leaves the others in order. */
+	id_make(id, 2);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(store_unshown(st, 2, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ms[0].text, "first");
+	ck_assert_str_eq(ms[1].text, "third");
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_unshown(st, 10, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(ms[2].text, "fourth");
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(duplicate_receive_does_not_make_a_shown_message_unshown)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_NEW);
+	id_make(id, 1);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "hello"), STORE_RX_DUP);
+	/* The same id under the next seq is a duplicate too. */
+	ck_assert_int_eq(receive(st, a, 1, 2, 501, "hello"), STORE_RX_DUP);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ms);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+/* store_migrations[0] of store.c, verbatim: the schema natter shipped at version 1. */
+static const char schema_v1[] =
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE peers ("
+    "  key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),"
+    "  nick TEXT NOT NULL CHECK (length(CAST(nick AS BLOB)) <= 32),"
+    "  host TEXT NOT NULL CHECK (length(CAST(host AS BLOB)) <= 45),"
+    "  port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),"
+    "  alias TEXT CHECK (length(CAST(alias AS BLOB)) BETWEEN 1 AND 32)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE seqs ("
+    "  peer BLOB PRIMARY KEY NOT NULL CHECK (length(peer) = 32),"
+    "  last_out INTEGER NOT NULL DEFAULT 0 CHECK (last_out >= 0),"
+    "  last_in INTEGER NOT NULL DEFAULT 0 CHECK (last_in >= 0)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE messages ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+    "  peer BLOB NOT NULL CHECK (length(peer) = 32),"
+    "  dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  ts INTEGER NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
+    "  UNIQUE (peer, dir, seq)"
+    ");"
+    "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);"
+    "CREATE TABLE outbox ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_attempt INTEGER NOT NULL DEFAULT 0"
+    ");";
+
+START_TEST(migration_from_version_1_counts_old_messages_as_shown)
+{
+	struct tmp_home h, fresh;
+	sqlite3 *db = NULL;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	struct store_msg m;
+	size_t n = 0;
+	tmp_home_init(&h);
+	tmp_home_init(&fresh);
+	key_fill(a, sizeof a, 0xa1);
+
+	/* A home written by the first natter: one message received from a (id 1, seq 1). */
+	ck_assert_int_eq(
+	    sqlite3_open_v2(h.path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+				      "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
+				      " VALUES (x'00010000000000000000000000000000', x'"
+				      "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+				      "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+				      "', 1, 1, 400, 'old', 3);"
+				      "INSERT INTO seqs (peer, last_out, last_in) SELECT peer, 0, 1"
+				      " FROM messages;"
+				      "PRAGMA user_version = 1;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+
+	struct store *st = open_ok(fresh.path);
+	store_close(st);
+	st = open_ok(h.path);
+	long long want = raw_int(fresh.path, "PRAGMA user_version");
+	ck_assert_int_gt(want, 1);
+	ck_assert_int_eq(raw_int(h.path, "PRAGMA user_version"), want);
+
+	/* The old message is intact and counts as shown. */
+	id_make(id, 1);
+	ck_assert_int_eq(store_msg_get(st, id, &m), 0);
+	ck_assert_str_eq(m.text, "old");
+	ck_assert_int_eq(m.state, STORE_RECEIVED);
+	ck_assert_mem_eq(m.peer, a, STORE_KEY);
+	store_msg_clear(&m);
+	ck_assert_uint_eq(last_in(st, a), 1);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ms);
+
+	/* A message received after the migration is unshown. */
+	ck_assert_int_eq(receive(st, a, 2, 2, 500, "new"), STORE_RX_NEW);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ms[0].text, "new");
+	store_msgs_free(ms, n);
+	store_close(st);
+
+	/* Opening again does not migrate again. */
+	st = open_ok(h.path);
+	ck_assert_int_eq(raw_int(h.path, "PRAGMA user_version"), want);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&fresh);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -826,5 +1549,25 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, batch_rollback_discards_every_write);
 	STORE_ADD_TEST(s, state_names_match_the_spec);
 	STORE_ADD_TEST(s, close_of_null_is_a_noop);
+	STORE_ADD_TEST(s, last_out_of_an_unknown_peer_is_zero);
+	STORE_ADD_TEST(s, last_out_counts_the_messages_queued_to_each_peer_alone);
+	STORE_ADD_TEST(s, outbox_range_returns_outbox_messages_after_after_up_to_upto_in_seq_order);
+	STORE_ADD_TEST(s, outbox_range_returns_at_most_limit_lowest_seqs_first);
+	STORE_ADD_TEST(s, outbox_range_never_returns_another_peers_messages);
+	STORE_ADD_TEST(s, outbox_range_that_holds_nothing_gives_zero_and_null);
+	STORE_ADD_TEST(s, renumber_moves_outbox_messages_to_after_plus_one_in_order);
+	STORE_ADD_TEST(s, renumber_onto_seqs_overlapping_the_old_ones_succeeds);
+	STORE_ADD_TEST(s, renumber_called_again_renumbers_again);
+	STORE_ADD_TEST(s, renumber_of_an_empty_outbox_sets_the_counter_to_after);
+	STORE_ADD_TEST(s, renumber_that_fails_changes_nothing);
+	STORE_ADD_TEST(s, requeue_puts_delivered_messages_back_in_the_outbox_as_sent);
+	STORE_ADD_TEST(s, requeue_of_messages_already_in_the_outbox_adds_none);
+	STORE_ADD_TEST(s, requeue_of_an_empty_range_is_a_usage_error);
+	STORE_ADD_TEST(s, requeue_leaves_other_peers_messages_alone);
+	STORE_ADD_TEST(s, unshown_lists_a_received_message_until_it_is_marked_shown);
+	STORE_ADD_TEST(s, unshown_never_lists_outgoing_messages);
+	STORE_ADD_TEST(s, unshown_lists_in_storage_order_up_to_the_limit);
+	STORE_ADD_TEST(s, duplicate_receive_does_not_make_a_shown_message_unshown);
+	STORE_ADD_TEST(s, migration_from_version_1_counts_old_messages_as_shown);
 	return s;
 }

@@ -586,6 +586,43 @@ END_TEST
 		suite_add_tcase(s, tc_);                                                           \
 	} while (0)
 
+START_TEST(presence_round_trips_away_and_reason)
+{
+	struct wire_presence p = {1, "lunch, back at 2"}, q;
+	uint8_t buf[WIRE_PRESENCE_MAX];
+	size_t len;
+	ck_assert_int_eq(wire_presence_encode(&p, buf, sizeof buf, &len), 0);
+	ck_assert_uint_eq(len, 2 + strlen(p.reason));
+	ck_assert_int_eq(wire_presence_decode(&q, buf, len), 0);
+	ck_assert_int_eq(q.away, 1);
+	ck_assert_str_eq(q.reason, "lunch, back at 2");
+}
+END_TEST
+
+START_TEST(presence_truncated_at_any_offset_fails)
+{
+	struct wire_presence p = {0, "here"}, q;
+	uint8_t buf[WIRE_PRESENCE_MAX];
+	size_t len;
+	ck_assert_int_eq(wire_presence_encode(&p, buf, sizeof buf, &len), 0);
+	ck_assert_int_ne(wire_presence_decode(&q, buf, (size_t)_i), 0);
+}
+END_TEST
+
+START_TEST(presence_rejects_bad_status_long_reason_bad_utf8_and_trailing_bytes)
+{
+	struct wire_presence q;
+	uint8_t bad_status[] = {2, 0};
+	uint8_t long_reason[2 + 129] = {0, 129};
+	uint8_t bad_utf8[] = {1, 1, 0xff};
+	uint8_t trailing[] = {0, 0, 'x'};
+	ck_assert_int_eq(wire_presence_decode(&q, bad_status, sizeof bad_status), NERR_FORMAT);
+	ck_assert_int_eq(wire_presence_decode(&q, long_reason, sizeof long_reason), NERR_TOOLONG);
+	ck_assert_int_eq(wire_presence_decode(&q, bad_utf8, sizeof bad_utf8), NERR_UTF8);
+	ck_assert_int_eq(wire_presence_decode(&q, trailing, sizeof trailing), NERR_TRAILING);
+}
+END_TEST
+
 Suite *wire_suite(void);
 Suite *wire_suite(void)
 {
@@ -626,5 +663,10 @@ Suite *wire_suite(void)
 	ADD_LOOP(ack_truncated_at_any_offset_fails_and_writes_nothing, 0, 8);
 	ADD(ack_decode_rejects_a_trailing_byte);
 	ADD(ack_encode_into_a_too_small_buffer_fails_with_toolong);
+	TCase *tp = tcase_create("presence");
+	tcase_add_test(tp, presence_round_trips_away_and_reason);
+	tcase_add_loop_test(tp, presence_truncated_at_any_offset_fails, 0, 6);
+	tcase_add_test(tp, presence_rejects_bad_status_long_reason_bad_utf8_and_trailing_bytes);
+	suite_add_tcase(s, tp);
 	return s;
 }

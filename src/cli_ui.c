@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* natter with no mode: start the home's long-lived node and hand it to the
+ * interactive client in ui/ through the natter.h handle. */
+#include "cli.h"
+#include "conf.h"
+#include "natter_core.h"
+
+#include <stdio.h>
+
+int cli_ui_run(struct cli *cli)
+{
+	struct node *node = NULL;
+	struct conf conf;
+	char err[512];
+	conf_defaults(&conf);
+	if (conf_load(&conf, cli->node.home, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return EX_USAGE_;
+	}
+	cli->node.no_read_receipts = !conf.read_receipts;
+	int r = cli_start_long_node(cli, &node, NULL, NULL);
+	if (r != 0)
+		return r;
+	struct natter *nt = natter_wrap(node, &conf);
+	if (!nt) {
+		node_free(node);
+		cli_error("out of memory");
+		return EX_IOERR_;
+	}
+	r = natter_ui_main(nt);
+	natter_unwrap(nt);
+	node_free(node);
+	return r;
+}
+
+/* Until ui/ provides the client, `natter` with no mode says so. A weak
+ * symbol: the real natter_ui_main in ui/ replaces it at link time. */
+__attribute__((weak)) int natter_ui_main(struct natter *nt)
+{
+	(void)nt;
+	cli_error("the interactive client is not part of this build; use --listen or --send");
+	return EX_UNAVAILABLE_;
+}

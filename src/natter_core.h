@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* How src/ makes a natter.h handle from a running node (ui/ never sees this). */
+#ifndef NATTER_NATTER_CORE_H
+#define NATTER_NATTER_CORE_H
+
+#include "conf.h"
+#include "natter.h"
+#include "node.h"
+
+/* A front-end handle on node (which it does not own); it takes over the
+ * node's event callback. NULL on allocation failure. */
+struct natter *natter_wrap(struct node *node, const struct conf *conf);
+/* Give the node's events back (to nobody) and free the handle. */
+void natter_unwrap(struct natter *nt);
+
+#endif
