@@ -106,3 +106,8 @@ format:
 
 clean:
 	rm -rf build natter
+
+# Benchmarks (make bench) and the network lab (make lab) keep their rules in
+# their own folders.
+-include bench/bench.mk
+-include tests/lab/lab.mk
