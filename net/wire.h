@@ -14,6 +14,8 @@
 #define WIRE_PRESENCE 0x04
 #define WIRE_TYPING 0x05
 #define WIRE_READ 0x06
+#define WIRE_PING 0x07 /* no data: answer with PONG */
+#define WIRE_PONG 0x08 /* no data */
 
 #define WIRE_NICK_MAX 32
 #define WIRE_TEXT_MAX 65536

@@ -30,6 +30,8 @@
 #include <unistd.h>
 
 #define NODE_TICK_MS 500
+#define NODE_PING_IDLE_MS 5000  /* a session silent this long gets a PING */
+#define NODE_DEAD_IDLE_MS 15000 /* and one silent this long is dead */
 #define NODE_WINDOW 256		   /* unacknowledged messages in flight per peer */
 #define NODE_PERSIST_EVERY_MS 60000 /* last_seen written at most this often */
 #define NODE_BATCH_MSGS 512	    /* group commit: messages per transaction at most */
@@ -48,6 +50,8 @@ struct peer {
 	uint64_t acked_upto;
 	int synced;   /* the peer's first ACK of this session arrived */
 	int64_t typing_sent; /* monotonic ms of our last TYPING to it */
+	int64_t last_rx;     /* monotonic ms of the last frame on the session */
+	int64_t ping_sent;
 	uint64_t read_sent;  /* the READ seq it was last told */
 	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
@@ -386,6 +390,8 @@ static void on_up(void *ctx, struct conn *c)
 	p->sent_upto = 0;
 	p->acked_upto = 0;
 	p->synced = 0;
+	p->last_rx = now_mono(n);
+	p->ping_sent = 0;
 	p->pub.last_seen_ms = text_now_ms();
 	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
 	h.port = n->port;
@@ -719,7 +725,7 @@ static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *dat
 	struct peer *p = conn_user(c);
 	if (!p)
 		return;
-	p->last_beacon = now_mono(n); /* traffic proves it is alive */
+	p->last_beacon = p->last_rx = now_mono(n); /* traffic proves it is alive */
 	switch (type) {
 	case WIRE_HELLO: handle_hello(n, c, p, data, len); break;
 	case WIRE_MSG: handle_msg(n, c, p, data, len); break;
@@ -732,6 +738,16 @@ static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *dat
 			emit(n, NODE_EV_TYPING, p, NULL);
 		break;
 	case WIRE_READ: handle_read(n, c, p, data, len); break;
+	case WIRE_PING:
+		if (len != 0)
+			conn_close(c, 0, NERR_FORMAT);
+		else
+			(void)conn_send(c, WIRE_PONG, NULL, 0);
+		break;
+	case WIRE_PONG:
+		if (len != 0)
+			conn_close(c, 0, NERR_FORMAT);
+		break;
 	default: break; /* unknown types are ignored: later versions add them */
 	}
 }
@@ -764,7 +780,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 	if (err != NERR_EOF && err != NERR_BUSY) {
 		p->dial_after = retry_at(n, p->backoff);
 		p->backoff = next_backoff(p->backoff);
-		if (!was_up)
+		if (!was_up || err == NERR_TIMEOUT)
 			peer_set_online(n, p, 0);
 	}
 }
@@ -956,6 +972,22 @@ static void on_tick(void *ctx)
 	int64_t now = now_mono(n);
 	for (size_t i = 0; i < n->n_peers; i++) {
 		struct peer *p = n->peers[i];
+		/* Keepalive: a session that stays silent is probed, then dropped,
+		 * so a peer that sleeps or loses its link is noticed within
+		 * NODE_DEAD_IDLE_MS even though TCP would wait for minutes. */
+		if (p->up && p->conn) {
+			int64_t idle = now - p->last_rx;
+			if (idle >= NODE_DEAD_IDLE_MS) {
+				node_log(n, 1, "%s did not answer for %lld s; session dropped",
+					 p->pub.nick, (long long)idle / 1000);
+				conn_close(p->conn, 0, NERR_TIMEOUT); /* on_down may free nothing here */
+				continue;
+			}
+			if (idle >= NODE_PING_IDLE_MS && now - p->ping_sent >= NODE_PING_IDLE_MS) {
+				p->ping_sent = now;
+				(void)conn_send(p->conn, WIRE_PING, NULL, 0);
+			}
+		}
 		if (p->pub.online && !p->up && p->last_beacon &&
 		    now - p->last_beacon > NODE_OFFLINE_AFTER_MS)
 			peer_set_online(n, p, 0);

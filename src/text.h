@@ -10,11 +10,13 @@
 #include <stdio.h>
 
 /* Plain escape: backslash as \\, newline \n, tab \t, every other C0 control,
- * DEL and C1 control (U+0080..U+009F) as \xHH of its bytes; other valid UTF-8
- * as is; an invalid byte as \xHH. */
+ * DEL, C1 control (U+0080..U+009F) and invisible or reordering character
+ * (bidi controls, zero-width characters, U+2028/2029, U+FEFF) as \xHH of its
+ * bytes; other valid UTF-8 as is; an invalid byte as \xHH. */
 void text_put_escaped(FILE *f, const char *s, size_t len);
 /* A JSON string with its quotes: ", \ and controls escaped (\n \t \r \b \f
- * \uXXXX), U+2028/2029 as \u2028/\u2029, invalid bytes as U+FFFD. */
+ * \uXXXX), invisible or reordering characters as \uXXXX, invalid bytes as
+ * U+FFFD. */
 void text_put_json(FILE *f, const char *s, size_t len);
 /* ms since the Unix epoch as RFC 3339 UTC with milliseconds:
  * 2026-11-25T03:31:48.123Z into buf (at least TEXT_TIME_LEN bytes). */

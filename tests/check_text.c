@@ -459,6 +459,21 @@ END_TEST
 		suite_add_tcase(s, tc_);                                                           \
 	} while (0)
 
+START_TEST(escaped_bidi_and_zero_width_characters_are_hex)
+{
+	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+2066 LRI */
+	const char in[] = "a\xe2\x80\xae"
+			  "b\xe2\x80\x8b"
+			  "c\xe2\x81\xa6";
+	char *out = capture(text_put_escaped, in, sizeof in - 1, NULL);
+	ck_assert_str_eq(out, "a\\xe2\\x80\\xaeb\\xe2\\x80\\x8bc\\xe2\\x81\\xa6");
+	free(out);
+	out = capture(text_put_json, in, sizeof in - 1, NULL);
+	ck_assert_str_eq(out, "\"a\\u202eb\\u200bc\\u2066\"");
+	free(out);
+}
+END_TEST
+
 Suite *text_suite(void);
 Suite *text_suite(void)
 {
@@ -472,6 +487,7 @@ Suite *text_suite(void)
 	ADD(escaped_c1_control_is_hex_of_its_bytes);
 	ADD(escaped_valid_multibyte_utf8_passes_through);
 	ADD(escaped_invalid_bytes_are_hex);
+	ADD(escaped_bidi_and_zero_width_characters_are_hex);
 	TCase *ex = tcase_create("escaped_output_has_no_control_byte_and_unescapes_to_the_input");
 	tcase_set_timeout(ex, 60);
 	tcase_add_loop_test(ex, escaped_output_has_no_control_byte_and_unescapes_to_the_input, 0,
