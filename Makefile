@@ -90,8 +90,12 @@ layers:
 unit: build/san/check_all
 	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/san/check_all
 
-integration: build/san/natter
-	@NATTER=$(CURDIR)/build/san/natter sh tests/integration/run.sh
+build/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -O1 -g -o $@ $<
+
+integration: build/san/natter build/tools/tcpflood
+	@NATTER=$(CURDIR)/build/san/natter TOOLS=$(CURDIR)/build/tools sh tests/integration/run.sh
 
 install: natter
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

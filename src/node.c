@@ -797,7 +797,15 @@ static void on_accept(void *ctx, int fd, short revents)
 		int s = accept(fd, (struct sockaddr *)&from, &fl);
 		if (s < 0)
 			return;
-		if (n->n_conns >= NODE_CONNS_MAX || fl != sizeof from || from.sin_family != AF_INET) {
+		size_t same = 0;
+		for (size_t k = 0; k < n->n_conns; k++)
+			if (!conn_is_initiator(n->conns[k]) &&
+			    conn_peer_addr(n->conns[k])->sin_addr.s_addr == from.sin_addr.s_addr)
+				same++;
+		/* One address cannot take every slot: a flood of handshakes from
+		 * it leaves room for everyone else. */
+		if (n->n_conns >= NODE_CONNS_MAX || same >= NODE_CONNS_PER_SOURCE ||
+		    fl != sizeof from || from.sin_family != AF_INET) {
 			close(s);
 			continue;
 		}

@@ -17,6 +17,7 @@
 #define NODE_DEFAULT_PORT 7700
 #define NODE_PEERS_MAX 256	       /* live peer table */
 #define NODE_CONNS_MAX 128	       /* connections in total */
+#define NODE_CONNS_PER_SOURCE 8	       /* accepted connections from one IPv4 address */
 #define NODE_BEACON_MIN_MS 4000	       /* regular beacons every 4..6 s */
 #define NODE_BEACON_JITTER_MS 2000
 #define NODE_PROBE_REPLY_GAP_MS 200    /* at most one probe answer per gap */
