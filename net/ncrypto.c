@@ -269,6 +269,45 @@ void ncrypto_ss_rekey(struct ncrypto_ss *ss)
 	crypto_secretstream_xchacha20poly1305_rekey(&ss->st);
 }
 
+void ncrypto_pwhash_defaults(uint64_t *ops, uint64_t *mem)
+{
+	*ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	*mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+}
+
+int ncrypto_pwhash(uint8_t key[static NCRYPTO_KEY], const char *pass, size_t passlen,
+		   const uint8_t salt[static NCRYPTO_SALT], uint64_t ops, uint64_t mem)
+{
+	/* Bounds from a file are checked: a forged header must not ask for
+	 * terabytes or years. */
+	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 64 || mem < crypto_pwhash_MEMLIMIT_MIN ||
+	    mem > ((uint64_t)1 << 32))
+		return NERR_FORMAT;
+	if (crypto_pwhash(key, NCRYPTO_KEY, pass, passlen, salt, ops, (size_t)mem,
+			  crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return NERR_NOMEM;
+	return 0;
+}
+
+void ncrypto_xaead_encrypt(uint8_t *out, const uint8_t key[static NCRYPTO_KEY],
+			   const uint8_t nonce[static NCRYPTO_XNONCE], const void *ad, size_t adlen,
+			   const void *pt, size_t len)
+{
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out, NULL, pt, len, ad, adlen, NULL, nonce, key);
+}
+
+int ncrypto_xaead_decrypt(uint8_t *out, const uint8_t key[static NCRYPTO_KEY],
+			  const uint8_t nonce[static NCRYPTO_XNONCE], const void *ad, size_t adlen,
+			  const void *ct, size_t ctlen)
+{
+	if (ctlen < NCRYPTO_TAG)
+		return NERR_SHORT;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL, ct, ctlen, ad, adlen,
+						       nonce, key) != 0)
+		return NERR_CRYPTO;
+	return 0;
+}
+
 int ncrypto_pad(size_t *padded, uint8_t *buf, size_t len, size_t blocksize, size_t max)
 {
 	size_t out;

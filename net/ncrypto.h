@@ -103,6 +103,23 @@ int ncrypto_ss_pull(struct ncrypto_ss *ss, uint8_t *out, const void *ct, size_t 
 /* Explicit rekey of a state (both sides must do it at the same point). */
 void ncrypto_ss_rekey(struct ncrypto_ss *ss);
 
+/* Argon2id (crypto_pwhash): derive a key from a passphrase. ops and mem are
+ * stored with what they protect; ncrypto_pwhash_defaults gives this build's
+ * choice. NERR_NOMEM when the memory cannot be had. */
+#define NCRYPTO_SALT 16
+void ncrypto_pwhash_defaults(uint64_t *ops, uint64_t *mem);
+int ncrypto_pwhash(uint8_t key[static NCRYPTO_KEY], const char *pass, size_t passlen,
+		   const uint8_t salt[static NCRYPTO_SALT], uint64_t ops, uint64_t mem) NCRYPTO_WUR;
+/* XChaCha20-Poly1305-IETF with a 24-byte nonce: encrypt writes len + 16 bytes;
+ * decrypt needs ctlen >= 16, writes ctlen - 16, NERR_CRYPTO on a bad tag. */
+#define NCRYPTO_XNONCE 24
+void ncrypto_xaead_encrypt(uint8_t *out, const uint8_t key[static NCRYPTO_KEY],
+			   const uint8_t nonce[static NCRYPTO_XNONCE], const void *ad, size_t adlen,
+			   const void *pt, size_t len);
+int ncrypto_xaead_decrypt(uint8_t *out, const uint8_t key[static NCRYPTO_KEY],
+			  const uint8_t nonce[static NCRYPTO_XNONCE], const void *ad, size_t adlen,
+			  const void *ct, size_t ctlen) NCRYPTO_WUR;
+
 /* ISO/IEC 7816-4 padding to a multiple of blocksize within max bytes:
  * *padded is the new length; NERR_TOOLONG if it does not fit. */
 int ncrypto_pad(size_t *padded, uint8_t *buf, size_t len, size_t blocksize, size_t max) NCRYPTO_WUR;

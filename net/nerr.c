@@ -32,6 +32,7 @@ const char *nerr_str(int err)
 	case NERR_USAGE: return "usage error";
 	case NERR_LIMIT: return "limit reached";
 	case NERR_RESET: return "connection lost";
+	case NERR_LOCKED: return "passphrase needed";
 	}
 	return "unknown error";
 }

@@ -32,6 +32,7 @@ enum nerr {
 	NERR_USAGE = -24,     /* a bad argument from the user */
 	NERR_LIMIT = -25,     /* a rate or capacity limit was hit */
 	NERR_RESET = -26,     /* the other side went away without an orderly close */
+	NERR_LOCKED = -27,    /* a passphrase is needed and none was given */
 };
 
 /* Return a static, never-NULL description of err (any int). */

@@ -9,6 +9,8 @@
 #include "text.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <termios.h>
 #include <poll.h>
 #include <time.h>
 #include <stdarg.h>
@@ -63,6 +65,8 @@ int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *c
 	case NERR_USAGE: return EX_USAGE_;
 	case NERR_NET: return EX_UNAVAILABLE_;
 	case NERR_BUSY: return EX_UNAVAILABLE_;
+	case NERR_LOCKED:
+	case NERR_CRYPTO: return EX_NOPERM_;
 	default: return EX_IOERR_;
 	}
 }
@@ -186,3 +190,124 @@ int cli_start_long_node(struct cli *cli, struct node **out, node_event_fn fn, vo
 	return EX_UNAVAILABLE_;
 }
 
+
+/* Read one line (without its newline) from fd into buf; -1 if none. */
+static int read_line_fd(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* A line from the file an environment variable names. */
+static int pass_from_file(const char *var, char *buf, size_t cap)
+{
+	const char *path = getenv(var);
+	if (!path || !*path)
+		return -2; /* not set */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("cannot read %s (%s): %s", var, path, strerror(errno));
+		return -1;
+	}
+	int n = read_line_fd(fd, buf, cap);
+	close(fd);
+	return n;
+}
+
+/* Ask on the terminal with echo off; -1 without a terminal. */
+static int pass_from_tty(const char *prompt, char *buf, size_t cap)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	(void)!write(fd, prompt, strlen(prompt));
+	int have = tcgetattr(fd, &old) == 0;
+	if (have) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t) ~(ECHO | ECHONL);
+		(void)tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	int n = read_line_fd(fd, buf, cap);
+	if (have)
+		(void)tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	return n;
+}
+
+int cli_pass_get(void *ctx, char *buf, size_t cap)
+{
+	const struct cli *cli = ctx;
+	char prompt[256];
+	int n = pass_from_file("NATTER_PASSPHRASE_FILE", buf, cap);
+	if (n != -2)
+		return n;
+	snprintf(prompt, sizeof prompt, "natter: passphrase for %.200s: ", cli->node.home);
+	return pass_from_tty(prompt, buf, cap);
+}
+
+int cli_passphrase_run(struct cli *cli)
+{
+	char *a = NULL, *b = NULL;
+	int r = EX_IOERR_, n;
+	struct ident_pass pass = {cli_pass_get, cli};
+	if (!(a = ncrypto_malloc(IDENT_PASS_MAX)) || !(b = ncrypto_malloc(IDENT_PASS_MAX)))
+		goto out;
+	n = pass_from_file("NATTER_NEW_PASSPHRASE_FILE", a, IDENT_PASS_MAX);
+	if (n == -2) {
+		n = pass_from_tty("natter: new passphrase (empty: none): ", a, IDENT_PASS_MAX);
+		if (n > 0 && pass_from_tty("natter: the same again: ", b, IDENT_PASS_MAX) != n) {
+			cli_error("the two passphrases differ; nothing changed");
+			r = EX_USAGE_;
+			goto out;
+		}
+		if (n > 0 && memcmp(a, b, (size_t)n) != 0) {
+			cli_error("the two passphrases differ; nothing changed");
+			r = EX_USAGE_;
+			goto out;
+		}
+	}
+	if (n < 0) {
+		cli_error("no new passphrase: run in a terminal or set NATTER_NEW_PASSPHRASE_FILE");
+		r = EX_USAGE_;
+		goto out;
+	}
+	int e = ident_set_passphrase(cli->node.home, &pass, a, (size_t)n);
+	if (e == NERR_LOCKED || e == NERR_CRYPTO) {
+		cli_error(e == NERR_LOCKED ? "the current passphrase is needed: run in a terminal "
+					     "or set NATTER_PASSPHRASE_FILE"
+					   : "wrong passphrase; nothing changed");
+		r = EX_NOPERM_;
+		goto out;
+	}
+	if (e != 0) {
+		cli_error("cannot change the passphrase in %s: %s", cli->node.home, nerr_str(e));
+		goto out;
+	}
+	fprintf(stderr, "natter: the identity key in %s is %s\n", cli->node.home,
+		n > 0 ? "protected by the new passphrase" : "no longer protected by a passphrase");
+	r = EX_OK_;
+out:
+	if (a) {
+		ncrypto_memzero(a, IDENT_PASS_MAX);
+		ncrypto_free(a);
+	}
+	if (b) {
+		ncrypto_memzero(b, IDENT_PASS_MAX);
+		ncrypto_free(b);
+	}
+	return r;
+}

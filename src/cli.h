@@ -42,6 +42,10 @@ int cli_info_outbox(struct cli *cli);
 int cli_info_verify(struct cli *cli);
 int cli_info_trust(struct cli *cli);
 int cli_ui_run(struct cli *cli);
+int cli_passphrase_run(struct cli *cli);
+/* The identity key's passphrase: NATTER_PASSPHRASE_FILE, else a prompt on
+ * the terminal; -1 when neither. ctx is the struct cli. */
+int cli_pass_get(void *ctx, char *buf, size_t cap);
 
 /* Shared by the front ends. */
 /* Print "natter: <msg>" to stderr. */

@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	      "       natter --peers | --id | --outbox [--json]\n"
 	      "       natter --history PEER [-n N] [--json]\n"
 	      "       natter --verify PEER | --trust PEER\n"
+	      "       natter --passphrase              set, change or remove the key's passphrase\n"
 	      "\n"
 	      "options:\n"
 	      "  --home DIR          state directory (default $NATTER_HOME, else\n"
@@ -76,6 +77,7 @@ enum mode {
 	MODE_OUTBOX,
 	MODE_VERIFY,
 	MODE_TRUST,
+	MODE_PASSPHRASE,
 };
 
 enum opt_id {
@@ -96,6 +98,7 @@ enum opt_id {
 	OPT_OUTBOX,
 	OPT_VERIFY,
 	OPT_TRUST,
+	OPT_PASSPHRASE,
 };
 
 static const struct option long_opts[] = {
@@ -116,6 +119,7 @@ static const struct option long_opts[] = {
 	{"outbox", no_argument, NULL, OPT_OUTBOX},
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"trust", required_argument, NULL, OPT_TRUST},
+	{"passphrase", no_argument, NULL, OPT_PASSPHRASE},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -182,7 +186,7 @@ static int set_mode(enum mode *mode, enum mode m)
 {
 	if (*mode != MODE_DEFAULT && *mode != m) {
 		cli_error("choose one of --listen, --send, --peers, --id, --history, --outbox, "
-			  "--verify, --trust");
+			  "--verify, --trust, --passphrase");
 		return -1;
 	}
 	*mode = m;
@@ -232,6 +236,10 @@ int main(int argc, char **argv)
 	cli.node.static_peers = peers;
 	cli.node.log = cli_log;
 	cli.node.log_ctx = &cli;
+	static struct ident_pass pass;
+	pass.get = cli_pass_get;
+	pass.ctx = &cli;
+	cli.node.pass = &pass;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":n:vhV", long_opts, NULL)) != -1) {
@@ -319,6 +327,10 @@ int main(int argc, char **argv)
 				return EX_USAGE_;
 			cli.peer = optarg;
 			break;
+		case OPT_PASSPHRASE:
+			if (set_mode(&mode, MODE_PASSPHRASE) != 0)
+				return EX_USAGE_;
+			break;
 		case 'n':
 			if (parse_long(optarg, 1, 100000000, &cli.history_n) != 0) {
 				cli_error("bad -n '%s': expected a positive number", optarg);
@@ -379,6 +391,7 @@ int main(int argc, char **argv)
 	case MODE_OUTBOX: return cli_info_outbox(&cli);
 	case MODE_VERIFY: return cli_info_verify(&cli);
 	case MODE_TRUST: return cli_info_trust(&cli);
+	case MODE_PASSPHRASE: return cli_passphrase_run(&cli);
 	}
 	return EX_USAGE_;
 }

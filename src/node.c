@@ -1376,9 +1376,18 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 		goto fail;
 	if (!cfg->passive && (r = lock_home(n, err, errlen)) != 0)
 		goto fail;
-	if ((r = ident_load(&n->id, cfg->home)) != 0) {
-		snprintf(err, errlen, "cannot load the identity key in %s: %s", cfg->home,
-			 nerr_str(r));
+	if ((r = ident_load(&n->id, cfg->home, cfg->pass)) != 0) {
+		if (r == NERR_LOCKED)
+			snprintf(err, errlen,
+				 "the identity key in %s is protected by a passphrase: run in a "
+				 "terminal or set NATTER_PASSPHRASE_FILE",
+				 cfg->home);
+		else if (r == NERR_CRYPTO)
+			snprintf(err, errlen, "wrong passphrase for the identity key in %s",
+				 cfg->home);
+		else
+			snprintf(err, errlen, "cannot load the identity key in %s: %s", cfg->home,
+				 nerr_str(r));
 		goto fail;
 	}
 	snprintf(path, sizeof path, "%s/natter.db", cfg->home);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ident.h"
 #include "loop.h"
 #include "store.h"
 
@@ -44,6 +45,7 @@ struct node_config {
 	 * starting long-lived node waits for it rather than failing. */
 	int transient;
 	int no_read_receipts; /* never send READ frames */
+	const struct ident_pass *pass; /* for a passphrase-protected key */
 	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
 	void (*log)(void *ctx, int level, const char *msg);
 	void *log_ctx;

@@ -69,7 +69,7 @@ static void path_in(char out[static PATH_MAX], const char *dir, const char *name
 static struct ident *load_ok(const char *dir)
 {
 	struct ident *id = NULL;
-	int r = ident_load(&id, dir);
+	int r = ident_load(&id, dir, NULL);
 	ck_assert_msg(r == 0, "ident_load: %s", nerr_str(r));
 	ck_assert_ptr_nonnull(id);
 	return id;
@@ -80,7 +80,7 @@ static void load_fails(const char *dir, int err)
 {
 	struct ident *const sentinel = (struct ident *)&home;
 	struct ident *id = sentinel;
-	int r = ident_load(&id, dir);
+	int r = ident_load(&id, dir, NULL);
 	ck_assert_msg(r == err, "ident_load gave %d (%s), want %d (%s)", r, nerr_str(r), err,
 		      nerr_str(err));
 	ck_assert_ptr_eq(id, sentinel);
@@ -331,7 +331,7 @@ START_TEST(a_key_file_with_the_wrong_magic_is_refused_with_magic)
 }
 END_TEST
 
-START_TEST(a_key_file_of_another_version_or_encrypted_is_refused_with_version)
+START_TEST(a_key_file_of_another_version_or_unknown_flags_is_refused)
 {
 	uint8_t file[IDENT_FILE_LEN];
 	ident_free(load_ok(home));
@@ -343,9 +343,12 @@ START_TEST(a_key_file_of_another_version_or_encrypted_is_refused_with_version)
 	write_key_file(home, file, sizeof file);
 	load_fails(home, NERR_VERSION);
 	file[4] = 1;
-	file[5] = 1; /* passphrase-encrypted: not supported yet */
+	file[5] = 2; /* a flag this version does not know */
 	write_key_file(home, file, sizeof file);
 	load_fails(home, NERR_VERSION);
+	file[5] = 1; /* "encrypted" but of the plain size */
+	write_key_file(home, file, sizeof file);
+	load_fails(home, NERR_FORMAT);
 }
 END_TEST
 
@@ -373,7 +376,7 @@ START_TEST(a_home_that_does_not_exist_is_an_error_not_a_crash)
 	struct ident *const sentinel = (struct ident *)&home;
 	struct ident *id = sentinel;
 	path_in(missing, home, "no/such/dir");
-	ck_assert_int_lt(ident_load(&id, missing), 0);
+	ck_assert_int_lt(ident_load(&id, missing, NULL), 0);
 	ck_assert_ptr_eq(id, sentinel);
 }
 END_TEST
@@ -407,7 +410,7 @@ static void race_once(const char *dir, unsigned lag_us)
 			close(res[0]);
 			if (read(go[c][0], &b, 1) < 0)
 				_exit(2);
-			int r = ident_load(&id, dir);
+			int r = ident_load(&id, dir, NULL);
 			int n = snprintf(line, sizeof line, "%3d %s\n", r, r == 0 ? id->fp : "-");
 			/* one write under PIPE_BUF: the two lines do not interleave */
 			if (write(res[1], line, (size_t)n) != n)
@@ -483,6 +486,56 @@ END_TEST
 		suite_add_tcase(s, tc_);                                                           \
 	} while (0)
 
+static int give_pass(void *ctx, char *buf, size_t cap)
+{
+	const char *p = ctx;
+	if (!p)
+		return -1;
+	size_t n = strlen(p);
+	ck_assert_uint_lt(n, cap);
+	memcpy(buf, p, n);
+	return (int)n;
+}
+
+START_TEST(a_passphrase_protects_the_key_and_can_be_removed)
+{
+	struct ident *a = load_ok(home), *b = NULL;
+	struct ident_pass right = {give_pass, "correct horse"}, wrong = {give_pass, "wrong"};
+	struct ident_pass none = {give_pass, NULL};
+	uint8_t file[IDENT_FILE_LEN_ENC];
+	ck_assert_int_eq(ident_set_passphrase(home, NULL, "correct horse", 13), 0);
+	/* The file holds no secret in the clear and has the encrypted size. */
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/%s", home, IDENT_FILE);
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(file, 1, sizeof file, f), IDENT_FILE_LEN_ENC);
+	fclose(f);
+	ck_assert_int_eq(file[5], 1);
+	for (size_t i = 0; i + 32 <= sizeof file; i++)
+		ck_assert(memcmp(file + i, a->secrets, 32) != 0);
+	ck_assert_int_eq(ident_load(&b, home, NULL), NERR_LOCKED);
+	ck_assert_int_eq(ident_load(&b, home, &none), NERR_LOCKED);
+	ck_assert_int_eq(ident_load(&b, home, &wrong), NERR_CRYPTO);
+	ck_assert_int_eq(ident_set_passphrase(home, &wrong, "x", 1), NERR_CRYPTO);
+	ck_assert_int_eq(ident_load(&b, home, &right), 0);
+	ck_assert_str_eq(a->fp, b->fp);
+	ident_free(b);
+	b = NULL;
+	/* A flipped bit in the header (the associated data) is refused too. */
+	file[30] ^= 1;
+	write_key_file(home, file, sizeof file);
+	ck_assert_int_ne(ident_load(&b, home, &right), 0);
+	file[30] ^= 1;
+	write_key_file(home, file, sizeof file);
+	ck_assert_int_eq(ident_set_passphrase(home, &right, "", 0), 0);
+	ck_assert_int_eq(ident_load(&b, home, NULL), 0);
+	ck_assert_str_eq(a->fp, b->fp);
+	ident_free(b);
+	ident_free(a);
+}
+END_TEST
+
 Suite *ident_suite(void);
 Suite *ident_suite(void)
 {
@@ -504,7 +557,8 @@ Suite *ident_suite(void)
 	suite_add_tcase(s, tr);
 	ADD(a_key_file_with_a_trailing_byte_is_refused_with_format);
 	ADD(a_key_file_with_the_wrong_magic_is_refused_with_magic);
-	ADD(a_key_file_of_another_version_or_encrypted_is_refused_with_version);
+	ADD(a_key_file_of_another_version_or_unknown_flags_is_refused);
+	ADD(a_passphrase_protects_the_key_and_can_be_removed);
 	ADD(a_key_file_whose_public_half_disagrees_with_its_seed_is_refused_with_format);
 	ADD(a_home_that_does_not_exist_is_an_error_not_a_crash);
 	ADD(free_of_null_is_a_no_op);
