@@ -80,20 +80,21 @@ static void print_peer(struct cli *cli, const struct node_peer *p)
 			put_str(cli, p->alias);
 		else
 			fputs("null", stdout);
-		fputs("}\n", stdout);
+		printf(",\"nick_conflict\":%s}\n", p->nick_conflict ? "true" : "false");
 	} else {
 		put_str(cli, p->nick);
-		printf("\t%s\t%s\t%s\t%s%s\n", p->fp, p->online ? "online" : "offline",
-		       addr[0] ? addr : "-", seen[0] ? seen : "-", p->verified ? "\tverified" : "");
+		printf("\t%s\t%s\t%s\t%s%s%s\n", p->fp, p->online ? "online" : "offline",
+		       addr[0] ? addr : "-", seen[0] ? seen : "-", p->verified ? "\tverified" : "",
+		       p->nick_conflict ? "\tNEW KEY claiming a known nick" : "");
 	}
 }
 
 /* Parse the running node's "peers" answer (see node.c on_ctl). */
 static int parse_peer_line(char *line, struct node_peer *p)
 {
-	char *f[9];
+	char *f[10];
 	size_t nf = 0;
-	for (char *s = line; nf < 9; nf++) {
+	for (char *s = line; nf < 10; nf++) {
 		f[nf] = s;
 		char *tab = strchr(s, '\t');
 		if (!tab) {
@@ -103,7 +104,7 @@ static int parse_peer_line(char *line, struct node_peer *p)
 		*tab = '\0';
 		s = tab + 1;
 	}
-	if (nf != 8 || strcmp(f[0], "peer") != 0 || strlen(f[1]) != 64)
+	if (nf != 9 || strcmp(f[0], "peer") != 0 || strlen(f[1]) != 64)
 		return -1;
 	memset(p, 0, sizeof *p);
 	snprintf(p->fp, sizeof p->fp, "%s", f[1]);
@@ -120,6 +121,7 @@ static int parse_peer_line(char *line, struct node_peer *p)
 	p->verified = strcmp(f[5], "1") == 0;
 	snprintf(p->nick, sizeof p->nick, "%s", f[6]);
 	snprintf(p->alias, sizeof p->alias, "%s", f[7]);
+	p->nick_conflict = strcmp(f[8], "1") == 0;
 	return 0;
 }
 

@@ -16,6 +16,11 @@ struct listen_state {
 static void on_event(void *ctx, const struct node_event *ev)
 {
 	struct listen_state *ls = ctx;
+	if (ev->type == NODE_EV_NICK_CONFLICT) {
+		cli_error("new key %.16s claims to be %s, not the %s you know", ev->peer->fp,
+			  ev->peer->nick, ev->peer->nick);
+		return;
+	}
 	if (ev->type != NODE_EV_MESSAGE)
 		return;
 	cli_print_msg(ls->cli, ls->node, ev->msg, ev->peer->nick, ev->peer->fp, 0);

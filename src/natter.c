@@ -45,6 +45,7 @@ static void peer_out(struct natter_peer *out, const struct node_peer *p)
 	snprintf(out->away_reason, sizeof out->away_reason, "%s", p->away_reason);
 	out->last_seen_ms = p->last_seen_ms;
 	out->verified = p->verified;
+	out->nick_conflict = p->nick_conflict;
 }
 
 static void msg_out(struct natter_msg *out, const struct store_msg *m)
@@ -80,7 +81,8 @@ static void on_node_event(void *ctx, const struct node_event *ev)
 	case NODE_EV_READ: out.type = NATTER_EV_STATE; break;
 	case NODE_EV_PEER_ONLINE:
 	case NODE_EV_PEER_OFFLINE:
-	case NODE_EV_PEER_CHANGED: out.type = NATTER_EV_PEER; break;
+	case NODE_EV_PEER_CHANGED:
+	case NODE_EV_NICK_CONFLICT: out.type = NATTER_EV_PEER; break;
 	case NODE_EV_TYPING: out.type = NATTER_EV_TYPING; break;
 	case NODE_EV_REFUSED: out.type = NATTER_EV_REFUSED; break;
 	}

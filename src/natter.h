@@ -38,6 +38,8 @@ struct natter_peer {
 	char away_reason[NATTER_AWAY_MAX + 1];
 	int64_t last_seen_ms; /* wall clock; 0 = never */
 	int verified;
+	/* A new key claiming the nick of a peer known before: not that peer. */
+	int nick_conflict;
 };
 
 struct natter_msg {

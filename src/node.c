@@ -198,6 +198,7 @@ static void peer_from_store(struct peer *p, const struct store_peer *sp)
 	snprintf(p->pub.alias, sizeof p->pub.alias, "%s", sp->alias);
 	p->pub.verified = sp->verified;
 	p->pub.last_seen_ms = sp->last_seen_ms;
+	p->pub.first_seen_ms = sp->first_seen_ms;
 	if (sp->port && inet_pton(AF_INET, sp->host, &p->pub.addr.sin_addr) == 1) {
 		p->pub.addr.sin_family = AF_INET;
 		p->pub.addr.sin_port = htons(sp->port);
@@ -214,12 +215,38 @@ static void peer_persist(struct node *n, struct peer *p)
 		inet_ntop(AF_INET, &p->pub.addr.sin_addr, sp.host, sizeof sp.host);
 		sp.port = ntohs(p->pub.addr.sin_port);
 	}
-	sp.first_seen_ms = p->pub.last_seen_ms;
+	if (!p->pub.first_seen_ms)
+		p->pub.first_seen_ms = p->pub.last_seen_ms;
+	sp.first_seen_ms = p->pub.first_seen_ms;
 	sp.last_seen_ms = p->pub.last_seen_ms;
 	int r = store_peer_upsert(n->store, &sp);
 	if (r != 0)
 		node_log(n, 1, "store: cannot save peer %.8s: %s", p->pub.fp, nerr_str(r));
 	p->persisted_at = now_mono(n);
+}
+
+/* Trust on first use, for names: the first key seen with a nick (or a
+ * verified one) owns it; a later key claiming it is flagged, and the user
+ * is told once. Messages always go to keys, so a flag is a warning, not a
+ * routing decision. */
+static void peer_check_nick(struct node *n, struct peer *p)
+{
+	int conflict = 0;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct peer *q = n->peers[i];
+		if (q == p || strcmp(q->pub.nick, p->pub.nick) != 0 || p->pub.verified)
+			continue;
+		if (q->pub.verified || (q->pub.first_seen_ms && (!p->pub.first_seen_ms ||
+								 q->pub.first_seen_ms < p->pub.first_seen_ms)))
+			conflict = 1;
+	}
+	if (conflict && !p->pub.nick_conflict) {
+		p->pub.nick_conflict = 1;
+		node_log(n, 1, "new key %.8s claims to be %s, not the %s you know", p->pub.fp,
+			 p->pub.nick, p->pub.nick);
+		emit(n, NODE_EV_NICK_CONFLICT, p, NULL);
+	}
+	p->pub.nick_conflict = conflict;
 }
 
 static void peer_set_online(struct node *n, struct peer *p, int online)
@@ -430,8 +457,10 @@ static void handle_hello(struct node *n, struct conn *c, struct peer *p, const u
 	}
 	if (changed || p->persisted_at == 0)
 		peer_persist(n, p);
-	if (changed)
+	if (changed) {
+		peer_check_nick(n, p);
 		emit(n, NODE_EV_PEER_CHANGED, p, NULL);
+	}
 }
 
 static void send_ack(struct node *n, struct conn *c, struct peer *p)
@@ -935,6 +964,8 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	}
 	if (changed || now_mono(n) - p->persisted_at > NODE_PERSIST_EVERY_MS)
 		peer_persist(n, p);
+	if (changed)
+		peer_check_nick(n, p);
 	peer_set_online(n, p, 1);
 	if (b.flags & BEACON_FLAG_PROBE)
 		answer_probe(n);
@@ -1101,7 +1132,7 @@ static void ctl_report_refused(struct node *n, const struct peer *p)
 static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
 {
 	char buf[256];
-	/* peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS
+	/* peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS CONFLICT(0|1)
 	 * (nicks and aliases hold no control characters, so no tab or newline) */
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct node_peer *p = &n->peers[i]->pub;
@@ -1111,8 +1142,9 @@ static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
 			inet_ntop(AF_INET, &p->addr.sin_addr, host, sizeof host);
 			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(p->addr.sin_port));
 		}
-		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s", p->fp, p->online, addr,
-			 (long long)p->last_seen_ms, p->verified, p->nick, p->alias);
+		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\t%d", p->fp, p->online,
+			 addr, (long long)p->last_seen_ms, p->verified, p->nick, p->alias,
+			 p->nick_conflict);
 		if (ctl_client_send(cl, buf) != 0)
 			return;
 	}
@@ -1333,6 +1365,13 @@ static int load_peers(struct node *n)
 		}
 	}
 	free(sp);
+	for (size_t i = 0; i < n->n_peers; i++)
+		for (size_t k = 0; k < n->n_peers; k++)
+			if (k != i && !n->peers[i]->pub.verified &&
+			    strcmp(n->peers[i]->pub.nick, n->peers[k]->pub.nick) == 0 &&
+			    (n->peers[k]->pub.verified ||
+			     n->peers[k]->pub.first_seen_ms < n->peers[i]->pub.first_seen_ms))
+				n->peers[i]->pub.nick_conflict = 1;
 	if ((r = store_outbox_list(n->store, NULL, &out, &nout)) != 0)
 		return r;
 	for (size_t i = 0; i < nout; i++) {

@@ -63,6 +63,10 @@ struct node_peer {
 	char alias[33];
 	int away;
 	char away_reason[129];
+	int64_t first_seen_ms; /* wall clock; 0 = not seen yet */
+	/* Another key that was known first (or is verified) claims this nick:
+	 * this one is NOT the peer the user knows by that name. */
+	int nick_conflict;
 };
 
 enum node_event_type {
@@ -74,6 +78,7 @@ enum node_event_type {
 	NODE_EV_PEER_CHANGED, /* a peer's nick, address or presence changed */
 	NODE_EV_TYPING,	      /* peer is typing to us */
 	NODE_EV_READ,	      /* peer has read our message msg */
+	NODE_EV_NICK_CONFLICT, /* a new key claims the nick of a known peer */
 };
 
 struct node_event {
