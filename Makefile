@@ -82,7 +82,7 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: layers unit integration
+check-run: layers unit integration fuzz-regress
 
 layers:
 	@sh tests/check-layers.sh
@@ -115,3 +115,4 @@ clean:
 # their own folders.
 -include bench/bench.mk
 -include tests/lab/lab.mk
+-include fuzz/fuzz.mk

@@ -124,6 +124,8 @@ int wire_presence_decode(struct wire_presence *p, const uint8_t *in, size_t len)
 		return e;
 	if ((e = utf8_check(reason, n)) != 0)
 		return e;
+	if (memchr(reason, '\0', n) != NULL)
+		return NERR_FORMAT; /* the reason is a C string: a NUL would cut it short */
 	p->away = status;
 	memcpy(p->reason, reason, n);
 	p->reason[n] = '\0';

@@ -26,7 +26,7 @@
 #define WIRE_PRESENCE_MAX (2 + WIRE_AWAY_MAX)
 
 /* PRESENCE: status u8 (0 online, 1 away) | reason_len u8 (0..128) | reason
- * (UTF-8). TYPING has no data. READ is a u64 like ACK: the highest seq from
+ * (UTF-8, no NUL). TYPING has no data. READ is a u64 like ACK: the highest seq from
  * the receiver of the READ that the user has seen. */
 struct wire_presence {
 	int away;

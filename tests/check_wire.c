@@ -623,6 +623,16 @@ START_TEST(presence_rejects_bad_status_long_reason_bad_utf8_and_trailing_bytes)
 }
 END_TEST
 
+/* Found by fuzz_wire: a NUL inside the reason decoded, then re-encoded
+ * shorter, since the reason is a C string. */
+START_TEST(presence_with_a_nul_in_the_reason_is_refused)
+{
+	struct wire_presence q;
+	uint8_t nul[] = {0x00, 0x01, 0x00};
+	ck_assert_int_eq(wire_presence_decode(&q, nul, sizeof nul), NERR_FORMAT);
+}
+END_TEST
+
 Suite *wire_suite(void);
 Suite *wire_suite(void)
 {
@@ -667,6 +677,7 @@ Suite *wire_suite(void)
 	tcase_add_test(tp, presence_round_trips_away_and_reason);
 	tcase_add_loop_test(tp, presence_truncated_at_any_offset_fails, 0, 6);
 	tcase_add_test(tp, presence_rejects_bad_status_long_reason_bad_utf8_and_trailing_bytes);
+	tcase_add_test(tp, presence_with_a_nul_in_the_reason_is_refused);
 	suite_add_tcase(s, tp);
 	return s;
 }

@@ -11,7 +11,7 @@ mkdir -p "$out"
 echo "SUITE($m)" > "$out/suites.h"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-Inet -Isrc -I"$out" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Inet -Isrc -Iui -I"$out" -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	$(pkg-config --cflags check libsodium sqlite3) \
 	-o "$out/run" tests/check_main.c "tests/check_$m.c" net/nbuf.c net/nerr.c net/ncrypto.c "$@" \
 	$(pkg-config --libs check libsodium sqlite3)

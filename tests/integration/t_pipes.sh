@@ -44,4 +44,10 @@ wait $sp
 rc=$?
 [ $rc -eq 130 ] || fail "SIGINT before queueing: exit $rc, want 130"
 n bob --outbox | grep -q . && fail "something queued for nobody"
+
+# SIGPIPE: --send --json whose reader went away still delivers and exits 0.
+start alice --json
+(n bob --send alice --json "nobody reads my report"; echo $? >"$T/pipe.rc") | true
+[ "$(cat "$T/pipe.rc")" = 0 ] || fail "closed stdout: exit $(cat "$T/pipe.rc")"
+wait_for 5 has "$T/alice.out" "nobody reads my report" || fail "not delivered"
 exit 0
