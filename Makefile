@@ -70,7 +70,8 @@ build/san/check_all: $(SAN_TEST_OBJ) $(SAN_OBJ)
 
 deps:
 	@if ! command -v $(PKG_CONFIG) >/dev/null 2>&1 || \
-	    ! $(PKG_CONFIG) --exists $(LIBS_PC) $(TEST_PC) || ! command -v $(CC) >/dev/null 2>&1; then \
+	    ! $(PKG_CONFIG) --exists $(LIBS_PC) $(TEST_PC) || ! command -v $(CC) >/dev/null 2>&1 || \
+	    ! command -v tmux >/dev/null 2>&1; then \
 		echo "natter: missing build dependencies; running contrib/install-deps" >&2; \
 		contrib/install-deps || { echo "natter: install them with: $$(contrib/install-deps --print | tr '\n' ';')" >&2; exit 1; }; \
 	fi
