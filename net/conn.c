@@ -49,6 +49,7 @@ struct conn {
 	uint64_t deadline_timer;
 	int busy; /* nesting depth of callbacks into the owner */
 	int dead; /* closed; free when busy drops to 0 */
+	int64_t last_rx; /* monotonic ms when bytes last arrived */
 	void *user;
 };
 
@@ -464,6 +465,7 @@ static int read_socket(struct conn *c)
 			return NERR_IO;
 		}
 		nbuf_q_commit(&c->rq, (size_t)n);
+		c->last_rx = loop_now(c->loop);
 		if ((size_t)n < room)
 			return 0;
 	}
@@ -526,6 +528,11 @@ const uint8_t *conn_peer_id(const struct conn *c)
 const struct sockaddr_in *conn_peer_addr(const struct conn *c)
 {
 	return &c->addr;
+}
+
+int64_t conn_last_rx(const struct conn *c)
+{
+	return c->last_rx;
 }
 
 size_t conn_pending_bytes(const struct conn *c)

@@ -68,6 +68,9 @@ int conn_is_initiator(const struct conn *c);
 const uint8_t *conn_peer_id(const struct conn *c);
 const struct sockaddr_in *conn_peer_addr(const struct conn *c);
 size_t conn_pending_bytes(const struct conn *c);
+/* When bytes last arrived (loop_now ms; 0 = never), a frame complete or not:
+ * a peer in the middle of sending a long frame on a slow link is alive. */
+int64_t conn_last_rx(const struct conn *c);
 void conn_set_user(struct conn *c, void *user);
 void *conn_user(const struct conn *c);
 

@@ -320,9 +320,37 @@ static int disc_errno_to_nerr(int e)
 	}
 }
 
-int disc_send(struct disc *d, const uint8_t *pkt, size_t len)
+/* The interface's IPv4 address now: it may have changed since disc_open (a
+ * DHCP renewal handing out another lease). 1 if it changed. */
+static int disc_refresh_addr(struct disc_iface *ifc)
+{
+	struct ifaddrs *all = NULL;
+	struct in_addr a;
+	if (getifaddrs(&all) != 0)
+		return 0;
+	a = disc_ifa_addr(all, ifc->name);
+	freeifaddrs(all);
+	if (a.s_addr == ifc->addr.s_addr)
+		return 0;
+	ifc->addr = a;
+	return 1;
+}
+
+static ssize_t disc_send_one(struct disc *d, const struct disc_iface *ifc, const uint8_t *pkt,
+			     size_t len)
 {
 	const struct sockaddr *to = (const struct sockaddr *)(const void *)&d->group;
+	ssize_t n;
+	if (disc_select_iface(d->fd, ifc) != 0)
+		return -1;
+	do
+		n = sendto(d->fd, pkt, len, 0, to, sizeof d->group);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+int disc_send(struct disc *d, const uint8_t *pkt, size_t len)
+{
 	size_t sent = 0;
 	int err = 0;
 
@@ -331,14 +359,11 @@ int disc_send(struct disc *d, const uint8_t *pkt, size_t len)
 	if (len > DISC_DGRAM_MAX)
 		return NERR_TOOLONG;
 	for (size_t i = 0; i < d->n_ifaces; i++) {
-		ssize_t n;
-		if (disc_select_iface(d->fd, &d->ifaces[i]) != 0) {
-			err = errno;
-			continue;
-		}
-		do
-			n = sendto(d->fd, pkt, len, 0, to, sizeof d->group);
-		while (n < 0 && errno == EINTR);
+		ssize_t n = disc_send_one(d, &d->ifaces[i], pkt, len);
+		/* The source address picked at start-up may be gone: look again. */
+		if (n < 0 && (errno == EADDRNOTAVAIL || errno == EINVAL || errno == ENETUNREACH) &&
+		    disc_refresh_addr(&d->ifaces[i]))
+			n = disc_send_one(d, &d->ifaces[i], pkt, len);
 		if (n < 0)
 			err = errno;
 		else

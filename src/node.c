@@ -32,6 +32,7 @@
 #define NODE_TICK_MS 500
 #define NODE_PING_IDLE_MS 5000  /* a session silent this long gets a PING */
 #define NODE_DEAD_IDLE_MS 15000 /* and one silent this long is dead */
+#define NODE_DOUBT_MS 2000	   /* a session in doubt must answer a PING this soon */
 #define NODE_WINDOW 256		   /* unacknowledged messages in flight per peer */
 #define NODE_PERSIST_EVERY_MS 60000 /* last_seen written at most this often */
 #define NODE_BATCH_MSGS 512	    /* group commit: messages per transaction at most */
@@ -52,6 +53,7 @@ struct peer {
 	int64_t typing_sent; /* monotonic ms of our last TYPING to it */
 	int64_t last_rx;     /* monotonic ms of the last frame on the session */
 	int64_t ping_sent;
+	int64_t doubt_since; /* a beacon put the session in doubt (moved peer); 0 = no */
 	uint64_t read_sent;  /* the READ seq it was last told */
 	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
@@ -419,6 +421,7 @@ static void on_up(void *ctx, struct conn *c)
 	p->synced = 0;
 	p->last_rx = now_mono(n);
 	p->ping_sent = 0;
+	p->doubt_since = 0;
 	p->pub.last_seen_ms = text_now_ms();
 	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
 	h.port = n->port;
@@ -957,6 +960,15 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	}
 	p->pub.last_seen_ms = text_now_ms();
 	p->last_beacon = now_mono(n);
+	if (moved && p->up && p->conn && !p->doubt_since) {
+		/* The peer beacons from a new address while our session with it
+		 * is up: after an address change (or a restart there) that session
+		 * may be a ghost nobody answers on. Ask now; on_tick drops it if
+		 * nothing comes back soon, and we dial the new address. */
+		p->doubt_since = now_mono(n);
+		p->ping_sent = p->doubt_since;
+		(void)conn_send(p->conn, WIRE_PING, NULL, 0);
+	}
 	if (changed || !p->pub.online) {
 		/* Back, or at a new address: whatever the back-off said, try at once. */
 		p->dial_after = 0;
@@ -1015,14 +1027,33 @@ static void on_tick(void *ctx)
 		 * so a peer that sleeps or loses its link is noticed within
 		 * NODE_DEAD_IDLE_MS even though TCP would wait for minutes. */
 		if (p->up && p->conn) {
-			int64_t idle = now - p->last_rx;
+			/* Bytes of a frame still arriving prove the peer alive too: on a
+			 * slow link a long frame takes a while, and our PING's PONG
+			 * waits behind it. Without a whole frame for a while, PING
+			 * anyway: the peer, maybe in the middle of sending us that
+			 * frame, needs to hear from us. */
+			int64_t heard = conn_last_rx(p->conn) > p->last_rx ? conn_last_rx(p->conn)
+									    : p->last_rx;
+			int64_t idle = now - heard;
+			int64_t frame_idle = now - p->last_rx;
+			if (p->doubt_since && p->last_rx >= p->doubt_since) {
+				p->doubt_since = 0; /* it answered: the session is fine */
+			} else if (p->doubt_since && now - p->doubt_since >= NODE_DOUBT_MS) {
+				node_log(n, 1, "%s moved and the old session is silent; dropped",
+					 p->pub.nick);
+				p->doubt_since = 0;
+				conn_close(p->conn, 0, NERR_TIMEOUT);
+				p->dial_after = 0; /* its beacon gave the new address */
+				p->backoff = NODE_DIAL_BACKOFF_MS;
+				continue;
+			}
 			if (idle >= NODE_DEAD_IDLE_MS) {
 				node_log(n, 1, "%s did not answer for %lld s; session dropped",
 					 p->pub.nick, (long long)idle / 1000);
 				conn_close(p->conn, 0, NERR_TIMEOUT); /* on_down may free nothing here */
 				continue;
 			}
-			if (idle >= NODE_PING_IDLE_MS && now - p->ping_sent >= NODE_PING_IDLE_MS) {
+			if (frame_idle >= NODE_PING_IDLE_MS && now - p->ping_sent >= NODE_PING_IDLE_MS) {
 				p->ping_sent = now;
 				(void)conn_send(p->conn, WIRE_PING, NULL, 0);
 			}
