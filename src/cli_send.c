@@ -41,6 +41,7 @@ struct send_state {
 	struct sent *msgs;
 	size_t n_msgs, cap_msgs, n_waiting;
 	size_t next_answer; /* remote: oldest request not answered yet */
+	size_t first_waiting; /* msgs[] before it are all settled */
 	int worst;
 	int input_open;
 	int remote_gone;
@@ -166,9 +167,14 @@ static int queue_text(struct send_state *s, const char *text, size_t len)
 	return 0;
 }
 
+/* Reports come in queueing order, so the match is nearly always the first
+ * message still waiting: start there (a scan from msgs[0] made a stream
+ * quadratic). */
 static void mark_delivered(struct send_state *s, const uint8_t id[static 16])
 {
-	for (size_t i = 0; i < s->n_msgs; i++) {
+	while (s->first_waiting < s->n_msgs && s->msgs[s->first_waiting].status != ST_WAITING)
+		s->first_waiting++;
+	for (size_t i = s->first_waiting; i < s->n_msgs; i++) {
 		struct sent *m = &s->msgs[i];
 		if (m->status == ST_WAITING && m->has_id && memcmp(m->id, id, 16) == 0) {
 			m->status = ST_DELIVERED;

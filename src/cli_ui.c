@@ -33,11 +33,3 @@ int cli_ui_run(struct cli *cli)
 	return r;
 }
 
-/* Until ui/ provides the client, `natter` with no mode says so. A weak
- * symbol: the real natter_ui_main in ui/ replaces it at link time. */
-__attribute__((weak)) int natter_ui_main(struct natter *nt)
-{
-	(void)nt;
-	cli_error("the interactive client is not part of this build; use --listen or --send");
-	return EX_UNAVAILABLE_;
-}

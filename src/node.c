@@ -50,6 +50,7 @@ struct peer {
 	uint64_t sent_upto;   /* highest seq sent on the current connection */
 	uint64_t acked_upto;
 	int synced;   /* the peer's first ACK of this session arrived */
+	int addr_confirmed; /* the address came from its beacon or HELLO this run */
 	int64_t typing_sent; /* monotonic ms of our last TYPING to it */
 	int64_t last_rx;     /* monotonic ms of the last frame on the session */
 	int64_t ping_sent;
@@ -332,18 +333,35 @@ static void peer_dial(struct node *n, struct peer *p)
  * the outbox itself and never with per-session counters. While a batch is
  * open this only marks the peer: nothing leaves before its queueing is
  * durable, so batch_commit pumps. */
+static void peer_send_window(struct node *n, struct peer *p);
+static int batch_open(struct node *n);
+
 static void peer_pump(struct node *n, struct peer *p)
 {
-	struct store_msg *msgs = NULL;
-	size_t count = 0;
 	if (!p->up || !p->synced || p->pending == 0)
 		return;
 	if (n->batch_open) {
 		p->pump_due = 1;
 		return;
 	}
+	peer_send_window(n, p);
+}
+
+/* The sending half of peer_pump, for when every outbox message of p is
+ * durable. The delivery attempts it records are bookkeeping: they join a
+ * batch (opened here if none is) and commit with the next turn's work,
+ * instead of one fsync per message sent. */
+static void peer_send_window(struct node *n, struct peer *p)
+{
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
 	p->pump_due = 0;
-	if (store_outbox_range(n->store, p->pub.key, 0, UINT64_MAX, 1, &msgs, &count) != 0)
+	if (!p->up || !p->synced || p->pending == 0)
+		return;
+	/* Synced: nothing at or below acked_upto is left in the outbox, so the
+	 * search starts there, not at seq 1 (the whole delivered history). */
+	if (store_outbox_range(n->store, p->pub.key, p->acked_upto, UINT64_MAX, 1, &msgs, &count) !=
+	    0)
 		return;
 	uint64_t base = count ? msgs[0].seq : 0;
 	store_msgs_free(msgs, count);
@@ -353,6 +371,8 @@ static void peer_pump(struct node *n, struct peer *p)
 			       base + NODE_WINDOW - 1, NODE_WINDOW, &msgs, &count) != 0)
 		return;
 	int64_t now = text_now_ms();
+	if (count > 0 && batch_open(n) != 0)
+		node_log(n, 2, "store: no batch; attempts commit one by one");
 	for (size_t i = 0; i < count && p->conn && p->up; i++) {
 		struct store_msg *m = &msgs[i];
 		struct wire_msg w = {.seq = m->seq, .ts_ms = m->ts_ms, .text = m->text,
@@ -457,6 +477,7 @@ static void handle_hello(struct node *n, struct conn *c, struct peer *p, const u
 		    a.sin_addr.s_addr != p->pub.addr.sin_addr.s_addr)
 			changed = 1;
 		p->pub.addr = a;
+		p->addr_confirmed = 1;
 	}
 	if (changed || p->persisted_at == 0)
 		peer_persist(n, p);
@@ -536,9 +557,11 @@ static void batch_commit(struct node *n)
 		(void)ctl_client_send(a->cl, line);
 	}
 	n->n_answers = 0;
+	/* Everything queued is durable now: send. A batch the first of these
+	 * opens holds only attempts, so the others need not wait for it. */
 	for (size_t i = 0; i < n->n_peers; i++)
 		if (n->peers[i]->pump_due)
-			peer_pump(n, n->peers[i]);
+			peer_send_window(n, n->peers[i]);
 }
 
 static void on_batch_timer(void *ctx)
@@ -665,6 +688,9 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	 * gets those messages again and drops them as duplicates. */
 	if (batch_open(n) != 0)
 		return;
+	/* After the session's first ACK nothing at or below acked_upto is left
+	 * in the outbox (reconcile runs only at the first): bound the queries. */
+	uint64_t after = p->synced ? p->acked_upto : 0;
 	if (!p->synced) {
 		p->synced = 1;
 		reconcile(n, p, seq);
@@ -673,9 +699,9 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	}
 	/* An ack beyond what this session sent is normal right after a
 	 * reconnect: it settles messages whose ack was lost with the last one. */
-	if (store_outbox_range(n->store, p->pub.key, 0, seq, 0, &msgs, &count) != 0)
+	if (store_outbox_range(n->store, p->pub.key, after, seq, 0, &msgs, &count) != 0)
 		return;
-	if (store_outbox_ack(n->store, p->pub.key, seq, &removed) != 0) {
+	if (store_outbox_ack_range(n->store, p->pub.key, after, seq, &removed) != 0) {
 		store_msgs_free(msgs, count);
 		return;
 	}
@@ -805,7 +831,21 @@ static void on_down(void *ctx, struct conn *c, int err)
 	p->up = 0;
 	p->sent_upto = 0;
 	node_log(n, 2, "session with %s closed: %s", p->pub.nick, nerr_str(err));
-	if (err == NERR_PEERKEY) {
+	const struct sockaddr_in *dialled = conn_peer_addr(c);
+	int same_addr = dialled->sin_addr.s_addr == p->pub.addr.sin_addr.s_addr &&
+			dialled->sin_port == p->pub.addr.sin_port;
+	if (err == NERR_PEERKEY && conn_is_initiator(c) && !same_addr) {
+		/* It moved while we dialled its old address: just dial the new one. */
+		p->dial_after = 0;
+		p->backoff = NODE_DIAL_BACKOFF_MS;
+	} else if (err == NERR_PEERKEY && conn_is_initiator(c) && !p->addr_confirmed) {
+		/* An address only remembered from an earlier run now answers with
+		 * another key (or ours): ports and DHCP leases get reused. Forget
+		 * it and wait for the peer's beacon rather than call it a refusal. */
+		node_log(n, 1, "%s's old address %s:%u is someone else now; waiting for its beacon",
+			 p->pub.nick, inet_ntoa(p->pub.addr.sin_addr), ntohs(p->pub.addr.sin_port));
+		p->pub.addr.sin_port = 0;
+	} else if (err == NERR_PEERKEY) {
 		emit(n, NODE_EV_REFUSED, p, NULL);
 		ctl_report_refused(n, p);
 	}
@@ -953,6 +993,7 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 					 p->pub.addr.sin_port != htons(b.tcp_port));
 	int changed = p->persisted_at == 0 || strcmp(p->pub.nick, b.nick) != 0 || moved;
 	snprintf(p->pub.nick, sizeof p->pub.nick, "%s", b.nick);
+	p->addr_confirmed = 1;
 	if (moved) {
 		p->pub.addr.sin_family = AF_INET;
 		p->pub.addr.sin_addr = from->sin_addr; /* connect only to the packet's source */

@@ -153,10 +153,12 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
     [STMT_OUTBOX_DELIVER] = "UPDATE messages SET state = ?3 WHERE n IN (SELECT o.msg"
 			    " FROM outbox o JOIN messages m ON m.n = o.msg"
-			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq <= ?2)",
+			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?5 AND m.seq <= ?2)",
     [STMT_OUTBOX_DELETE] = "DELETE FROM outbox WHERE msg IN (SELECT n FROM messages"
-			   " WHERE peer = ?1 AND dir = ?3 AND seq <= ?2)",
-    [STMT_OUTBOX_LIST] = "SELECT " MSG_COLS " FROM outbox o JOIN messages m ON m.n = o.msg"
+			   " WHERE peer = ?1 AND dir = ?3 AND seq > ?4 AND seq <= ?2)",
+    /* CROSS JOIN: drive from the (small) outbox; a plain JOIN lets SQLite walk
+     * every message ever stored to get the ORDER BY for free. */
+    [STMT_OUTBOX_LIST] = "SELECT " MSG_COLS " FROM outbox o CROSS JOIN messages m ON m.n = o.msg"
 			 " WHERE ?1 IS NULL OR m.peer = ?1 ORDER BY m.peer, m.seq",
     [STMT_OUTBOX_ATTEMPT] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
 			    " last_attempt = ?2"
@@ -1015,6 +1017,13 @@ out:
 int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,
 		     size_t *removed)
 {
+	return store_outbox_ack_range(st, peer, 0, upto, removed);
+}
+
+int store_outbox_ack_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			   uint64_t upto, size_t *removed)
+{
+	int64_t lo = after > INT64_MAX ? INT64_MAX : (int64_t)after;
 	sqlite3_stmt *deliver = st->stmt[STMT_OUTBOX_DELIVER];
 	sqlite3_stmt *del = st->stmt[STMT_OUTBOX_DELETE];
 	int64_t up = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
@@ -1026,11 +1035,12 @@ int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uin
 	    (r = store_bind_i64(st, deliver, 2, up)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 3, STORE_DELIVERED)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 4, STORE_DIR_OUT)) != 0 ||
-	    (r = store_run(st, deliver)) != 0)
+	    (r = store_bind_i64(st, deliver, 5, lo)) != 0 || (r = store_run(st, deliver)) != 0)
 		goto out;
 	if ((r = store_bind_blob(st, del, 1, peer, STORE_KEY)) != 0 ||
 	    (r = store_bind_i64(st, del, 2, up)) != 0 ||
-	    (r = store_bind_i64(st, del, 3, STORE_DIR_OUT)) != 0 || (r = store_run(st, del)) != 0)
+	    (r = store_bind_i64(st, del, 3, STORE_DIR_OUT)) != 0 ||
+	    (r = store_bind_i64(st, del, 4, lo)) != 0 || (r = store_run(st, del)) != 0)
 		goto out;
 	n = (size_t)sqlite3_changes(st->db);
 	r = 0;

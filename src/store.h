@@ -166,6 +166,10 @@ int store_outbox_requeue(struct store *st, const uint8_t peer[static STORE_KEY],
  * how many left it (0 for a repeated ack). NERR_STORE. */
 int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t upto,
 		     size_t *removed) STORE_WUR;
+/* The same for seqs in (after, upto] only: O(what is acknowledged), for a
+ * caller that knows nothing at or below after is left in the outbox. */
+int store_outbox_ack_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			   uint64_t upto, size_t *removed) STORE_WUR;
 
 /* The messages waiting in the outbox for peer (NULL: for every peer), ordered by peer then
  * seq, as a malloc'd array freed with store_msgs_free; *out is NULL when *n is 0.
