@@ -22,7 +22,7 @@
 #define NODE_BEACON_MIN_MS 4000	       /* regular beacons every 4..6 s */
 #define NODE_BEACON_JITTER_MS 2000
 #define NODE_PROBE_REPLY_GAP_MS 200    /* at most one probe answer per gap */
-#define NODE_OFFLINE_AFTER_MS 18000    /* three missed beacons */
+#define NODE_OFFLINE_AFTER_MS 15000    /* no beacon for 15 s: at least two missed */
 #define NODE_DIAL_BACKOFF_MS 1000      /* first redial delay after a failure */
 #define NODE_DIAL_BACKOFF_MAX_MS 300000 /* doubling up to 5 min, with ±25% jitter */
 

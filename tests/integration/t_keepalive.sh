@@ -1,5 +1,5 @@
 # A peer that stops answering (SIGSTOP: a laptop asleep) is noticed by the
-# keepalive within 15 s — before the 18 s beacon rule could — and what is
+# keepalive (and the 15 s beacon rule) within 15 s, and what is
 # sent meanwhile is delivered when it wakes up.
 . ./lib.sh
 start alice --json
