@@ -45,6 +45,17 @@ static int utf8_next(struct nbuf_reader *r, uint32_t *cp)
 	return 0;
 }
 
+size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
+{
+	struct nbuf_reader r;
+	uint32_t c;
+	nbuf_reader_init(&r, s, len);
+	if (len == 0 || utf8_next(&r, &c) != 0)
+		return 0;
+	*cp = c;
+	return r.off;
+}
+
 int utf8_check(const uint8_t *s, size_t len)
 {
 	struct nbuf_reader r;

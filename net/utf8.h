@@ -16,6 +16,9 @@
  * and no stray continuation byte. U+0000 is allowed; len 0 is valid. Reads
  * only s[0..len). Returns 0 or NERR_UTF8. */
 int utf8_check(const uint8_t *s, size_t len) UTF8_WUR;
+/* Decode the code point at the start of s[0..len): its byte length (1..4)
+ * and *cp, or 0 when the bytes there are not strict UTF-8 (as utf8_check). */
+size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp) UTF8_WUR;
 
 /* Check a nick: 1..UTF8_NICK_MAX bytes of valid UTF-8 without C0 controls
  * (U+0000..U+001F, so no NUL), DEL (U+007F) or C1 controls (U+0080..U+009F).

@@ -1,39 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Escaping for plain and JSON output, and time formatting. */
 #include "text.h"
+#include "utf8.h"
 
 #include <time.h>
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t seq_len(const unsigned char *s, size_t left, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, v = c & 0x1f, min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, v = c & 0x0f, min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (left < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return n;
-}
 
 /* Code points that reorder or hide text on a terminal: bidi embeddings,
  * overrides and isolates, zero-width characters, line/paragraph separators. */
@@ -49,7 +19,7 @@ void text_put_escaped(FILE *f, const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = seq_len(s + i, len - i, &cp);
+		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			fprintf(f, "\\x%02x", s[i]);
 			i++;
@@ -76,7 +46,7 @@ void text_put_json(FILE *f, const char *str, size_t len)
 	fputc('"', f);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = seq_len(s + i, len - i, &cp);
+		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			fputs("\\ufffd", f);
 			i++;
