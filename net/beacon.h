@@ -27,7 +27,7 @@
 #define BEACON_TABLE_MAX    256	   /* keys remembered for replay checks */
 #define BEACON_SRC_MAX	    32	   /* source IPs with a bucket of their own (LRU) */
 #define BEACON_SRC_RATE	    20	   /* packets per second refilled per source IP */
-#define BEACON_SRC_BURST    40	   /* packets a quiet source may send at once */
+#define BEACON_SRC_BURST    256	   /* packets a quiet source may send at once */
 #define BEACON_GLOBAL_RATE  500	   /* packets per second over all sources */
 #define BEACON_GLOBAL_BURST 500	   /* packets the global bucket holds */
 

@@ -95,6 +95,18 @@ int ctl_client_send(struct ctl_client *cl, const char *line)
 	return 0;
 }
 
+void ctl_client_flush(struct ctl_client *cl)
+{
+	if (cl->dead || nbuf_q_len(&cl->out) == 0)
+		return;
+	ssize_t n = send(cl->fd, nbuf_q_data(&cl->out), nbuf_q_len(&cl->out),
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n > 0)
+		nbuf_q_consume(&cl->out, (size_t)n);
+	if (nbuf_q_len(&cl->out) == 0)
+		(void)loop_set_events(cl->ctl->loop, cl->fd, POLLIN);
+}
+
 size_t ctl_client_count(const struct ctl *c)
 {
 	return c ? c->n_clients : 0;

@@ -34,6 +34,10 @@ void ctl_free(struct ctl *c);
 /* Queue line + "\n" for the client; a client whose queue would pass
  * CTL_OUT_MAX is dropped (NERR_LIMIT). */
 int ctl_client_send(struct ctl_client *cl, const char *line);
+/* Write what is queued for the client now, as far as the socket takes it,
+ * instead of at the loop's next turn. Never drops or frees the client: an
+ * error is left for the next turn to find. */
+void ctl_client_flush(struct ctl_client *cl);
 size_t ctl_client_count(const struct ctl *c);
 
 /* Client side. Connect to HOME/ctl.sock: a blocking socket in *fd, or

@@ -60,6 +60,15 @@ static const char *const store_migrations[] = {
      * one stored just before a crash is shown after the restart. */
     "ALTER TABLE messages ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX messages_unshown ON messages (shown) WHERE shown = 0;",
+    /* 3: unshown messages in a table of their own: marking one shown deletes
+     * a small row instead of rewriting the message and an index entry (half
+     * of what a received message cost). The shown column is no longer read. */
+    "CREATE TABLE unshown ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE"
+    ");"
+    "INSERT INTO unshown (msg) SELECT n FROM messages WHERE shown = 0;"
+    "DROP INDEX messages_unshown;"
+    "UPDATE messages SET shown = 1 WHERE shown = 0;",
 };
 
 #define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -82,9 +91,7 @@ enum store_stmt {
 	STMT_SEQ_GET_IN,
 	STMT_SEQ_SET_IN,
 	STMT_MSG_INSERT,
-	STMT_MSG_EXISTS,
 	STMT_MSG_GET,
-	STMT_MSG_MARK_SENT,
 	STMT_HISTORY,
 	STMT_OUTBOX_INSERT,
 	STMT_OUTBOX_DELIVER,
@@ -103,14 +110,22 @@ enum store_stmt {
 	STMT_READ_MARK,
 	STMT_OUTBOX_COUNT,
 	STMT_READ_MAX_IN,
+	STMT_OUTBOX_ATTEMPT_RANGE,
+	STMT_MSG_INSERT_RX,
+	STMT_UNSHOWN_ADD,
 	STMT_COUNT
 };
+
+/* A message waiting in the outbox is stored "queued" and read back "sent"
+ * once tried: an attempt then writes only the small outbox row. */
+_Static_assert(STORE_QUEUED == 0 && STORE_SENT == 1, "MSG_COLS spells these out");
 
 /* Columns read by store_read_peer and store_read_msg, in their order. */
 #define PEER_COLS "key, nick, host, port, first_seen, last_seen, verified, coalesce(alias, '')"
 #define MSG_COLS                                                                                   \
 	"m.id AS id, m.peer AS peer, m.dir AS dir, m.seq AS seq, m.ts AS ts, m.text AS text,"      \
-	" m.state AS state, coalesce(o.attempts, 0) AS attempts,"                                  \
+	" CASE WHEN m.state = 0 AND o.attempts > 0 THEN 1 ELSE m.state END AS state,"         \
+	" coalesce(o.attempts, 0) AS attempts,"                                                    \
 	" coalesce(o.last_attempt, 0) AS last_attempt"
 
 static const char *const store_sql[STMT_COUNT] = {
@@ -138,12 +153,14 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_SEQ_GET_IN] = "SELECT last_in FROM seqs WHERE peer = ?1",
     [STMT_SEQ_SET_IN] = "INSERT INTO seqs (peer, last_in) VALUES (?1, ?2)"
 			" ON CONFLICT (peer) DO UPDATE SET last_in = excluded.last_in",
-    [STMT_MSG_INSERT] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state, shown)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3 = 0)",
-    [STMT_MSG_EXISTS] = "SELECT 1 FROM messages WHERE id = ?1",
+    [STMT_MSG_INSERT] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* A received id already stored (sent again under another seq) is a duplicate. */
+    [STMT_MSG_INSERT_RX] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+    [STMT_UNSHOWN_ADD] = "INSERT INTO unshown (msg) VALUES (?1)",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.id = ?1",
-    [STMT_MSG_MARK_SENT] = "UPDATE messages SET state = ?2 WHERE id = ?1 AND state = ?3",
     /* The newest ?2 (-1: all), then put back oldest first. */
     [STMT_HISTORY] = "SELECT id, peer, dir, seq, ts, text, state, attempts, last_attempt"
 		     " FROM (SELECT " MSG_COLS ", m.n AS n"
@@ -172,8 +189,8 @@ static const char *const store_sql[STMT_COUNT] = {
 				  " AND seq BETWEEN ?2 AND ?3"
 				  " AND n NOT IN (SELECT msg FROM outbox)",
     [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
-		     " WHERE m.shown = 0 ORDER BY m.n LIMIT ?1",
-    [STMT_MARK_SHOWN] = "UPDATE messages SET shown = 1 WHERE id = ?1",
+		     " WHERE m.n IN (SELECT msg FROM unshown) ORDER BY m.n LIMIT ?1",
+    [STMT_MARK_SHOWN] = "DELETE FROM unshown WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
     /* Messages to become "read": ?3 is the direction, ?4 the states that may. */
     [STMT_READ_LIST] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		       " WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND m.state = ?4"
@@ -186,15 +203,33 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_RANGE] = "SELECT " MSG_COLS " FROM messages m JOIN outbox o ON o.msg = m.n"
 			  " WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
 			  " ORDER BY m.seq LIMIT ?4",
+    [STMT_OUTBOX_ATTEMPT_RANGE] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
+				  " last_attempt = ?4 WHERE msg IN (SELECT n FROM messages"
+				  " WHERE peer = ?1 AND dir = ?5 AND seq BETWEEN ?2 AND ?3)",
     [STMT_OUTBOX_REQUEUE] = "INSERT INTO outbox (msg) SELECT n FROM messages"
 			    " WHERE peer = ?1 AND dir = ?4 AND seq BETWEEN ?2 AND ?3"
 			    " AND n NOT IN (SELECT msg FROM outbox)",
+};
+
+/* Inside a batch the seq counters of the peers it touches live here and are
+ * written to `seqs` once, just before the batch commits: a stream of
+ * messages then costs one counter write per batch instead of one upsert per
+ * message. Outside a batch the table is read and written directly. */
+#define STORE_SEQC_MAX 16
+
+struct store_seqc {
+	uint8_t peer[STORE_KEY];
+	int64_t last_out, last_in;
+	unsigned char out_ok, in_ok, out_dirty, in_dirty;
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT_COUNT];
 	int in_batch;
+	int light; /* the open batch runs with synchronous = NORMAL */
+	size_t n_seqc;
+	struct store_seqc seqc[STORE_SEQC_MAX];
 	char err[256];
 };
 
@@ -316,15 +351,88 @@ static int store_column_key(struct store *st, sqlite3_stmt *s, int col, uint8_t 
 	return 0;
 }
 
+static int store_seq_write(struct store *st, enum store_stmt which, const uint8_t *peer,
+			   int64_t v)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	int r;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, v)) == 0)
+		r = store_run(st, s);
+	store_reset(s);
+	return r;
+}
+
+/* Write the batch's changed counters to `seqs` and forget them all. */
+static int store_seq_flush(struct store *st)
+{
+	int r = 0;
+	for (size_t i = 0; i < st->n_seqc && r == 0; i++) {
+		const struct store_seqc *c = &st->seqc[i];
+		if (c->out_dirty)
+			r = store_seq_write(st, STMT_SEQ_SET_OUT, c->peer, c->last_out);
+		if (r == 0 && c->in_dirty)
+			r = store_seq_write(st, STMT_SEQ_SET_IN, c->peer, c->last_in);
+	}
+	st->n_seqc = 0;
+	return r;
+}
+
+/* The batch's counters for peer, added (unloaded) when missing; NULL when a
+ * full cache could not be written out. */
+static struct store_seqc *store_seqc_get(struct store *st, const uint8_t *peer)
+{
+	for (size_t i = 0; i < st->n_seqc; i++)
+		if (memcmp(st->seqc[i].peer, peer, STORE_KEY) == 0)
+			return &st->seqc[i];
+	if (st->n_seqc == STORE_SEQC_MAX && store_seq_flush(st) != 0)
+		return NULL;
+	struct store_seqc *c = &st->seqc[st->n_seqc++];
+	memset(c, 0, sizeof *c);
+	memcpy(c->peer, peer, STORE_KEY);
+	return c;
+}
+
+static int store_get_last_in_db(struct store *st, const uint8_t *peer, uint64_t *seq);
+static int store_get_last_out_db(struct store *st, const uint8_t *peer, uint64_t *seq);
+
+/* store_seqc_get, with both counters read from the table if not yet. */
+static int store_seqc_load(struct store *st, const uint8_t *peer, struct store_seqc **out)
+{
+	struct store_seqc *c = store_seqc_get(st, peer);
+	uint64_t v;
+	int r;
+	if (!c)
+		return NERR_STORE;
+	if (!c->out_ok) {
+		if ((r = store_get_last_out_db(st, peer, &v)) != 0)
+			return r;
+		c->last_out = (int64_t)v;
+		c->out_ok = 1;
+	}
+	if (!c->in_ok) {
+		if ((r = store_get_last_in_db(st, peer, &v)) != 0)
+			return r;
+		c->last_in = (int64_t)v;
+		c->in_ok = 1;
+	}
+	*out = c;
+	return 0;
+}
+
 /* Writers of more than one statement run between store_tx_begin and store_tx_end. Inside a
  * batch that is a savepoint, so a failure undoes this writer and keeps the batch. Alone it is
  * BEGIN IMMEDIATE, not a savepoint's deferred BEGIN: a deferred transaction that reads (the
  * seq counters) before it writes can get SQLITE_BUSY, past the busy timeout, when another
  * connection wrote in between. A single statement needs neither; SQLite makes it atomic. */
+static void store_light_end(struct store *st);
+
 static int store_tx_begin(struct store *st)
 {
-	if (!st->in_batch)
-		return store_run(st, st->stmt[STMT_BEGIN]);
+	if (!st->in_batch) {
+		store_light_end(st);
+		return st->light ? NERR_STORE : store_run(st, st->stmt[STMT_BEGIN]);
+	}
 	if (sqlite3_get_autocommit(st->db)) {
 		snprintf(st->err, sizeof st->err, "the batch was rolled back by an earlier error");
 		return NERR_STORE;
@@ -505,7 +613,7 @@ const char *store_state_name(int state)
 	return "unknown";
 }
 
-int store_batch_begin(struct store *st)
+static int store_begin(struct store *st)
 {
 	if (st->in_batch)
 		return NERR_INTERNAL;
@@ -515,14 +623,54 @@ int store_batch_begin(struct store *st)
 	return r;
 }
 
+/* SQLite takes the safety level only outside a transaction; it then holds
+ * for every commit until changed back. */
+static void store_light_end(struct store *st)
+{
+	if (st->light && store_exec(st, "PRAGMA synchronous = FULL") == 0)
+		st->light = 0;
+}
+
+int store_batch_begin(struct store *st)
+{
+	if (st->in_batch)
+		return NERR_INTERNAL;
+	store_light_end(st); /* a failed switch back: try again, never commit lightly */
+	if (st->light)
+		return NERR_STORE;
+	return store_begin(st);
+}
+
+int store_batch_begin_light(struct store *st)
+{
+	if (st->in_batch)
+		return NERR_INTERNAL;
+	int r = store_exec(st, "PRAGMA synchronous = NORMAL");
+	if (r != 0)
+		return r;
+	st->light = 1;
+	if ((r = store_begin(st)) != 0)
+		store_light_end(st);
+	return r;
+}
+
 int store_batch_commit(struct store *st)
 {
 	if (!st->in_batch)
 		return NERR_INTERNAL;
+	/* After an error that rolled the whole batch back, writing the counters
+	 * would commit them alone: forget them; COMMIT then reports the loss. */
+	int r = 0;
+	if (sqlite3_get_autocommit(st->db))
+		st->n_seqc = 0;
+	else
+		r = store_seq_flush(st);
 	st->in_batch = 0;
-	int r = store_run(st, st->stmt[STMT_COMMIT]);
+	if (r == 0)
+		r = store_run(st, st->stmt[STMT_COMMIT]);
 	if (r != 0 && !sqlite3_get_autocommit(st->db))
 		store_undo(st, STMT_ROLLBACK);
+	store_light_end(st);
 	return r;
 }
 
@@ -531,9 +679,10 @@ int store_batch_rollback(struct store *st)
 	if (!st->in_batch)
 		return NERR_INTERNAL;
 	st->in_batch = 0;
-	if (sqlite3_get_autocommit(st->db))
-		return 0;
-	return store_run(st, st->stmt[STMT_ROLLBACK]);
+	st->n_seqc = 0;
+	int r = sqlite3_get_autocommit(st->db) ? 0 : store_run(st, st->stmt[STMT_ROLLBACK]);
+	store_light_end(st);
+	return r;
 }
 
 int store_meta_get(struct store *st, const char *key, char *out, size_t cap)
@@ -769,7 +918,7 @@ out:
 static int store_insert_msg(struct store *st, const uint8_t *peer, const uint8_t *id, int dir,
 			    int64_t seq, int64_t ts_ms, const char *text, size_t len, int state)
 {
-	sqlite3_stmt *s = st->stmt[STMT_MSG_INSERT];
+	sqlite3_stmt *s = st->stmt[dir == STORE_DIR_IN ? STMT_MSG_INSERT_RX : STMT_MSG_INSERT];
 	int r = NERR_INTERNAL;
 	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0 ||
 	    (r = store_bind_blob(st, s, 2, peer, STORE_KEY)) != 0 ||
@@ -790,21 +939,28 @@ int store_msg_queue(struct store *st, const uint8_t peer[static STORE_KEY],
 {
 	sqlite3_stmt *next = st->stmt[STMT_SEQ_NEXT_OUT];
 	sqlite3_stmt *outbox = st->stmt[STMT_OUTBOX_INSERT];
+	struct store_seqc *c = NULL;
 	int64_t seq = 0;
 	int r = NERR_INTERNAL;
 	if (len > STORE_TEXT_MAX)
 		return NERR_TOOLONG;
+	if (st->in_batch && (r = store_seqc_load(st, peer, &c)) != 0)
+		return r;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
-	if ((r = store_bind_blob(st, next, 1, peer, STORE_KEY)) != 0)
-		goto out;
-	if ((r = store_step(st, next)) != 1) {
-		r = r == 0 ? NERR_INTERNAL : r;
-		goto out;
+	if (c) {
+		seq = c->last_out + 1;
+	} else {
+		if ((r = store_bind_blob(st, next, 1, peer, STORE_KEY)) != 0)
+			goto out;
+		if ((r = store_step(st, next)) != 1) {
+			r = r == 0 ? NERR_INTERNAL : r;
+			goto out;
+		}
+		seq = sqlite3_column_int64(next, 0);
+		if ((r = store_run(st, next)) != 0)
+			goto out;
 	}
-	seq = sqlite3_column_int64(next, 0);
-	if ((r = store_run(st, next)) != 0)
-		goto out;
 	if ((r = store_insert_msg(st, peer, id, STORE_DIR_OUT, seq, ts_ms, text, len,
 				  STORE_QUEUED)) != 0)
 		goto out;
@@ -815,13 +971,30 @@ out:
 	store_reset(next);
 	store_reset(outbox);
 	r = store_tx_end(st, r);
-	if (r == 0)
+	if (r == 0) {
 		*seq_out = (uint64_t)seq;
+		if (c) {
+			c->last_out = seq;
+			c->out_dirty = 1;
+		}
+	}
 	return r;
 }
 
-/* last_in of peer, 0 when none. */
+/* last_in of peer, 0 when none: from the batch's counters when in a batch. */
 static int store_get_last_in(struct store *st, const uint8_t *peer, uint64_t *seq)
+{
+	struct store_seqc *c;
+	int r;
+	if (!st->in_batch)
+		return store_get_last_in_db(st, peer, seq);
+	if ((r = store_seqc_load(st, peer, &c)) != 0)
+		return r;
+	*seq = (uint64_t)c->last_in;
+	return 0;
+}
+
+static int store_get_last_in_db(struct store *st, const uint8_t *peer, uint64_t *seq)
 {
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_IN];
 	int r = NERR_INTERNAL;
@@ -838,21 +1011,6 @@ static int store_get_last_in(struct store *st, const uint8_t *peer, uint64_t *se
 		goto out;
 	}
 	*seq = (uint64_t)v;
-	r = 0;
-out:
-	store_reset(s);
-	return r;
-}
-
-static int store_id_exists(struct store *st, const uint8_t *id, int *exists)
-{
-	sqlite3_stmt *s = st->stmt[STMT_MSG_EXISTS];
-	int r = NERR_INTERNAL;
-	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0)
-		goto out;
-	if ((r = store_step(st, s)) < 0)
-		goto out;
-	*exists = r;
 	r = 0;
 out:
 	store_reset(s);
@@ -895,19 +1053,32 @@ int store_msg_receive(struct store *st, const uint8_t peer[static STORE_KEY],
 		r = NERR_LIMIT;
 		goto out;
 	}
-	if ((r = store_id_exists(st, id, &exists)) != 0)
+	if ((r = store_insert_msg(st, peer, id, STORE_DIR_IN, (int64_t)seq, ts_ms, text, len,
+				  STORE_RECEIVED)) != 0)
 		goto out;
-	if (!exists && (r = store_insert_msg(st, peer, id, STORE_DIR_IN, (int64_t)seq, ts_ms, text,
-					     len, STORE_RECEIVED)) != 0)
-		goto out;
-	if ((r = store_set_last_in(st, peer, (int64_t)seq)) != 0)
+	exists = sqlite3_changes(st->db) == 0;
+	if (!exists) {
+		sqlite3_stmt *u = st->stmt[STMT_UNSHOWN_ADD];
+		if ((r = store_bind_i64(st, u, 1, sqlite3_last_insert_rowid(st->db))) == 0)
+			r = store_run(st, u);
+		store_reset(u);
+		if (r != 0)
+			goto out;
+	}
+	if (!st->in_batch && (r = store_set_last_in(st, peer, (int64_t)seq)) != 0)
 		goto out;
 	rx = exists ? STORE_RX_DUP : STORE_RX_NEW;
 	r = 0;
 out:
 	r = store_tx_end(st, r);
-	if (r == 0)
+	if (r == 0) {
 		*outcome = rx;
+		if (st->in_batch && (rx == STORE_RX_NEW || exists)) {
+			struct store_seqc *c = store_seqc_get(st, peer); /* loaded above */
+			c->last_in = (int64_t)seq;
+			c->in_dirty = 1;
+		}
+	}
 	return r;
 }
 
@@ -917,6 +1088,18 @@ int store_last_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64
 }
 
 int store_last_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
+{
+	struct store_seqc *c;
+	int r;
+	if (!st->in_batch)
+		return store_get_last_out_db(st, peer, seq);
+	if ((r = store_seqc_load(st, peer, &c)) != 0)
+		return r;
+	*seq = (uint64_t)c->last_out;
+	return 0;
+}
+
+static int store_get_last_out_db(struct store *st, const uint8_t *peer, uint64_t *seq)
 {
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_OUT];
 	int r = NERR_INTERNAL;
@@ -957,6 +1140,9 @@ int store_outbox_renumber(struct store *st, const uint8_t peer[static STORE_KEY]
 	int r = NERR_INTERNAL;
 	if (after >= (uint64_t)STORE_SEQ_PARK)
 		return NERR_TOOLONG;
+	/* It writes last_out itself: the batch's counters go to the table first. */
+	if (st->in_batch && (r = store_seq_flush(st)) != 0)
+		return r;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
 	if ((r = store_outbox_list(st, peer, &msgs, &n)) != 0)
@@ -1193,26 +1379,30 @@ out:
 int store_outbox_attempt(struct store *st, const uint8_t id[static STORE_ID], int64_t now_ms)
 {
 	sqlite3_stmt *attempt = st->stmt[STMT_OUTBOX_ATTEMPT];
-	sqlite3_stmt *sent = st->stmt[STMT_MSG_MARK_SENT];
-	int r = NERR_INTERNAL;
-	if ((r = store_tx_begin(st)) != 0)
-		return r;
-	if ((r = store_bind_blob(st, attempt, 1, id, STORE_ID)) != 0 ||
-	    (r = store_bind_i64(st, attempt, 2, now_ms)) != 0 || (r = store_run(st, attempt)) != 0)
-		goto out;
-	if (sqlite3_changes(st->db) == 0) {
+	int r;
+	if ((r = store_bind_blob(st, attempt, 1, id, STORE_ID)) == 0 &&
+	    (r = store_bind_i64(st, attempt, 2, now_ms)) == 0 && (r = store_run(st, attempt)) == 0 &&
+	    sqlite3_changes(st->db) == 0)
 		r = NERR_NOTFOUND;
-		goto out;
-	}
-	if ((r = store_bind_blob(st, sent, 1, id, STORE_ID)) != 0 ||
-	    (r = store_bind_i64(st, sent, 2, STORE_SENT)) != 0 ||
-	    (r = store_bind_i64(st, sent, 3, STORE_QUEUED)) != 0)
-		goto out;
-	r = store_run(st, sent);
-out:
 	store_reset(attempt);
-	store_reset(sent);
-	return store_tx_end(st, r);
+	return r;
+}
+
+int store_outbox_attempt_range(struct store *st, const uint8_t peer[static STORE_KEY],
+			       uint64_t first, uint64_t last, int64_t now_ms, size_t *count)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_ATTEMPT_RANGE];
+	int64_t lo = first > INT64_MAX ? INT64_MAX : (int64_t)first;
+	int64_t hi = last > INT64_MAX ? INT64_MAX : (int64_t)last;
+	int r;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, lo)) == 0 && (r = store_bind_i64(st, s, 3, hi)) == 0 &&
+	    (r = store_bind_i64(st, s, 4, now_ms)) == 0 &&
+	    (r = store_bind_i64(st, s, 5, STORE_DIR_OUT)) == 0 && (r = store_run(st, s)) == 0 &&
+	    count)
+		*count = (size_t)sqlite3_changes(st->db);
+	store_reset(s);
+	return r;
 }
 
 int store_msg_get(struct store *st, const uint8_t id[static STORE_ID], struct store_msg *out)

@@ -93,6 +93,11 @@ const char *store_state_name(int state);
  * NERR_STORE. If SQLite itself had to abandon the batch (I/O error, disk full), the writers
  * that follow and the commit return NERR_STORE. */
 int store_batch_begin(struct store *st) STORE_WUR;
+/* The same for a batch of bookkeeping only (attempts, acknowledgements, shown and read
+ * marks): its commit is atomic and survives a crash of the process, but does not wait for
+ * the disk (synchronous = NORMAL for that one commit), so a power cut may undo it — never
+ * a later durable commit, which syncs the log up to itself. */
+int store_batch_begin_light(struct store *st) STORE_WUR;
 int store_batch_commit(struct store *st) STORE_WUR;
 int store_batch_rollback(struct store *st);
 
@@ -202,9 +207,14 @@ int store_unshown(struct store *st, size_t limit, struct store_msg **out, size_t
 int store_mark_shown(struct store *st, const uint8_t id[static STORE_ID]) STORE_WUR;
 
 /* Record one delivery attempt of the outbox message id at now_ms: attempts + 1,
- * last_attempt_ms = now_ms, state queued -> sent. NERR_NOTFOUND when id is not in the outbox,
+ * last_attempt_ms = now_ms; a message read back is then "sent", not "queued"
+ * (the state is derived from the attempts while it waits in the outbox). NERR_NOTFOUND when id is not in the outbox,
  * NERR_STORE. Only bookkeeping: a caller may ignore a failure. */
 int store_outbox_attempt(struct store *st, const uint8_t id[static STORE_ID], int64_t now_ms);
+/* The same for every outbox message to peer with first <= seq <= last, in
+ * one statement; *count (may be NULL) is how many there were. NERR_STORE. */
+int store_outbox_attempt_range(struct store *st, const uint8_t peer[static STORE_KEY],
+			       uint64_t first, uint64_t last, int64_t now_ms, size_t *count);
 
 /* Read the message id into *out, which then owns a text (store_msg_clear).
  * NERR_NOTFOUND, NERR_NOMEM, NERR_STORE. */

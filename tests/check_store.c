@@ -1512,6 +1512,217 @@ START_TEST(migration_from_version_1_counts_old_messages_as_shown)
 }
 END_TEST
 
+START_TEST(batch_counters_reach_the_table_at_commit_and_vanish_on_rollback)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	uint64_t v = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_uint_eq(queue_ok(st, a, 1, 100, "one"), 1);
+	ck_assert_uint_eq(queue_ok(st, a, 2, 101, "two"), 2);
+	ck_assert_uint_eq(queue_ok(st, a, 3, 102, "three"), 3);
+	ck_assert_int_eq(receive(st, a, 10, 1, 103, "in one"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 11, 2, 104, "in two"), STORE_RX_NEW);
+	ck_assert_int_eq(store_last_out(st, a, &v), 0);
+	ck_assert_uint_eq(v, 3);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT last_out FROM seqs"), 3);
+	ck_assert_int_eq(raw_int(h.path, "SELECT last_in FROM seqs"), 2);
+
+	/* Rolled back: the counters stay where the last commit left them. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_uint_eq(queue_ok(st, a, 4, 105, "four"), 4);
+	ck_assert_int_eq(receive(st, a, 12, 3, 106, "in three"), STORE_RX_NEW);
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	ck_assert_int_eq(store_last_out(st, a, &v), 0);
+	ck_assert_uint_eq(v, 3);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_uint_eq(queue_ok(st, a, 4, 105, "four"), 4);
+	store_close(st);
+
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_last_out(st, a, &v), 0);
+	ck_assert_uint_eq(v, 4);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(batch_with_more_peers_than_cached_counters_keeps_every_count)
+{
+	struct tmp_home h;
+	uint8_t k[STORE_KEY];
+	uint64_t v = 0;
+	tmp_home_init(&h);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	for (unsigned round = 0; round < 2; round++)
+		for (unsigned p = 0; p < 40; p++) {
+			key_fill(k, sizeof k, (uint8_t)(p + 1));
+			ck_assert_uint_eq(queue_ok(st, k, 1 + round * 40 + p, 100, "x"), round + 1);
+			ck_assert_int_eq(receive(st, k, 1000 + round * 40 + p, round + 1, 100, "y"),
+					 STORE_RX_NEW);
+		}
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM seqs WHERE last_out = 2"
+					 " AND last_in = 2"),
+			 40);
+	for (unsigned p = 0; p < 40; p++) {
+		key_fill(k, sizeof k, (uint8_t)(p + 1));
+		ck_assert_int_eq(store_last_out(st, k, &v), 0);
+		ck_assert_uint_eq(v, 2);
+	}
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(renumber_inside_a_batch_starts_from_the_batchs_counter)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	uint64_t v = 0;
+	size_t moved = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	queue_ok(st, a, 1, 100, "one");
+	queue_ok(st, a, 2, 101, "two");
+	ck_assert_int_eq(store_outbox_renumber(st, a, 10, &moved), 0);
+	ck_assert_uint_eq(moved, 2);
+	ck_assert_uint_eq(queue_ok(st, a, 3, 102, "three"), 13);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(store_last_out(st, a, &v), 0);
+	ck_assert_uint_eq(v, 13);
+	ck_assert_int_eq(raw_int(h.path, "SELECT last_out FROM seqs"), 13);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(light_batch_commits_or_rolls_back_like_a_batch)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 100, "in"), STORE_RX_NEW);
+	id_make(id, 1);
+	ck_assert_int_eq(store_batch_begin_light(st), 0);
+	ck_assert_int_eq(store_batch_begin_light(st), NERR_INTERNAL);
+	ck_assert_int_eq(store_batch_begin(st), NERR_INTERNAL);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM unshown"), 1);
+	ck_assert_int_eq(store_batch_begin_light(st), 0);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM unshown"), 0);
+	/* Back to durable batches and single writes afterwards. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(receive(st, a, 2, 2, 101, "in two"), STORE_RX_NEW);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_uint_eq(queue_ok(st, a, 3, 102, "out"), 1);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 3);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(attempt_range_counts_each_outbox_message_in_the_range_once)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	for (unsigned i = 1; i <= 5; i++)
+		queue_ok(st, a, i, 100 + i, "m");
+	queue_ok(st, b, 9, 100, "other peer");
+	ck_assert_int_eq(store_outbox_attempt_range(st, a, 2, 4, 777, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(store_outbox_attempt_range(st, a, 4, 9, 888, NULL), 0);
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 5);
+	static const uint32_t attempts[] = {0, 1, 1, 2, 1};
+	static const int64_t last[] = {0, 777, 777, 888, 888};
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(ms[i].seq, i + 1);
+		ck_assert_uint_eq(ms[i].attempts, attempts[i]);
+		ck_assert_int_eq(ms[i].last_attempt_ms, last[i]);
+		ck_assert_int_eq(ms[i].state, attempts[i] ? STORE_SENT : STORE_QUEUED);
+	}
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(state_of(st, 9), STORE_QUEUED); /* b's seq 1 is not a's */
+	/* Delivered messages leave the outbox and read back as delivered. */
+	ck_assert_int_eq(store_outbox_ack(st, a, 3, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(state_of(st, 2), STORE_DELIVERED);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED);
+	ck_assert_int_eq(store_outbox_attempt_range(st, a, 1, 3, 999, &count), 0);
+	ck_assert_uint_eq(count, 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(migration_from_version_2_keeps_unshown_messages_unshown)
+{
+	struct tmp_home h;
+	sqlite3 *db = NULL;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	/* A version 2 home: message 1 shown, message 2 stored but never shown. */
+	ck_assert_int_eq(
+	    sqlite3_open_v2(h.path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, schema_v1, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_exec(db,
+			 "ALTER TABLE messages ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;"
+			 "CREATE INDEX messages_unshown ON messages (shown) WHERE shown = 0;"
+			 "INSERT INTO messages (id, peer, dir, seq, ts, text, state, shown) VALUES"
+			 " (x'00010000000000000000000000000000', x'"
+			 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+			 "', 1, 1, 400, 'seen', 3, 1),"
+			 " (x'00020000000000000000000000000000', x'"
+			 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+			 "', 1, 2, 401, 'not seen', 3, 0);"
+			 "INSERT INTO seqs (peer, last_out, last_in) VALUES (x'"
+			 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+			 "', 0, 2);"
+			 "PRAGMA user_version = 2;",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ms[0].text, "not seen");
+	store_msgs_free(ms, n);
+	id_make(id, 2);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -1569,5 +1780,11 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, unshown_lists_in_storage_order_up_to_the_limit);
 	STORE_ADD_TEST(s, duplicate_receive_does_not_make_a_shown_message_unshown);
 	STORE_ADD_TEST(s, migration_from_version_1_counts_old_messages_as_shown);
+	STORE_ADD_TEST(s, migration_from_version_2_keeps_unshown_messages_unshown);
+	STORE_ADD_TEST(s, batch_counters_reach_the_table_at_commit_and_vanish_on_rollback);
+	STORE_ADD_TEST(s, batch_with_more_peers_than_cached_counters_keeps_every_count);
+	STORE_ADD_TEST(s, renumber_inside_a_batch_starts_from_the_batchs_counter);
+	STORE_ADD_TEST(s, light_batch_commits_or_rolls_back_like_a_batch);
+	STORE_ADD_TEST(s, attempt_range_counts_each_outbox_message_in_the_range_once);
 	return s;
 }
