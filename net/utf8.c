@@ -5,6 +5,8 @@
 #include "nbuf.h"
 #include "nerr.h"
 
+#include <string.h>
+
 /* Decode one code point. The lead byte fixes the sequence length and the
  * smallest code point it may carry, which is how overlong forms are caught. */
 static int utf8_next(struct nbuf_reader *r, uint32_t *cp)
@@ -60,12 +62,26 @@ int utf8_check(const uint8_t *s, size_t len)
 {
 	struct nbuf_reader r;
 	uint32_t cp;
-	nbuf_reader_init(&r, s, len);
-	while (nbuf_left(&r) > 0) {
+	size_t i = 0;
+	/* ASCII, most text, needs no decoding: skip it 8 bytes at a time. */
+	for (;;) {
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			i += 8;
+		}
+		while (i < len && s[i] < 0x80)
+			i++;
+		if (i == len)
+			return 0;
+		/* One multi-byte sequence (or a bad byte), then back to the fast path. */
+		nbuf_reader_init(&r, s + i, len - i);
 		if (utf8_next(&r, &cp) != 0)
 			return NERR_UTF8;
+		i = len - nbuf_left(&r);
 	}
-	return 0;
 }
 
 static int utf8_is_control(uint32_t cp)

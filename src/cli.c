@@ -160,7 +160,6 @@ void cli_print_msg(struct cli *cli, struct node *n, const struct store_msg *m, c
 			printf("\t%s", state_name(m->state));
 		fputc('\n', stdout);
 	}
-	fflush(stdout);
 }
 
 #define LISTEN_WAIT_MS 60000 /* for a --send of this home to finish */

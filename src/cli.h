@@ -71,7 +71,8 @@ void cli_run(struct cli *cli, struct node *n, int (*done)(void *ctx), void *ctx,
 /* Resolve PEER or print why not: 0, EX_NOUSER_ (unknown/ambiguous, with candidates). */
 int cli_resolve(struct cli *cli, struct node *n, const char *name, uint8_t key[static 32],
 		int quiet_unknown);
-/* Print a message as a --listen/--history line (plain or JSON). */
+/* Print a message as a --listen/--history line (plain or JSON) to stdout's
+ * buffer; the caller flushes. */
 struct store_msg;
 void cli_print_msg(struct cli *cli, struct node *n, const struct store_msg *m, const char *nick,
 		   const char *peer_fp, int with_state);

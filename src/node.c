@@ -731,7 +731,7 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	}
 	/* An ack beyond what this session sent is normal right after a
 	 * reconnect: it settles messages whose ack was lost with the last one. */
-	if (store_outbox_range(n->store, p->pub.key, after, seq, 0, &msgs, &count) != 0)
+	if (store_outbox_range_ids(n->store, p->pub.key, after, seq, &msgs, &count) != 0)
 		return;
 	if (store_outbox_ack_range(n->store, p->pub.key, after, seq, &removed) != 0) {
 		store_msgs_free(msgs, count);

@@ -113,6 +113,7 @@ enum store_stmt {
 	STMT_OUTBOX_ATTEMPT_RANGE,
 	STMT_MSG_INSERT_RX,
 	STMT_UNSHOWN_ADD,
+	STMT_OUTBOX_RANGE_IDS,
 	STMT_COUNT
 };
 
@@ -159,6 +160,10 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_MSG_INSERT_RX] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
     [STMT_UNSHOWN_ADD] = "INSERT INTO unshown (msg) VALUES (?1)",
+    /* MSG_COLS' order, without the text. */
+    [STMT_OUTBOX_RANGE_IDS] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', 0, 0, 0 FROM messages m"
+			      " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2 AND m.seq <= ?3"
+			      " AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.id = ?1",
     /* The newest ?2 (-1: all), then put back oldest first. */
@@ -1254,6 +1259,21 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 		goto out;
 	r = store_collect_msgs(st, s, out, n);
 out:
+	store_reset(s);
+	return r;
+}
+
+int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			   uint64_t upto, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_RANGE_IDS];
+	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
+	int64_t u = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int r;
+	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, a)) == 0 && (r = store_bind_i64(st, s, 3, u)) == 0 &&
+	    (r = store_bind_i64(st, s, 4, STORE_DIR_OUT)) == 0)
+		r = store_collect_msgs(st, s, out, n);
 	store_reset(s);
 	return r;
 }

@@ -187,6 +187,10 @@ int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **
  * (peer, dir, seq) index: cheap however long the outbox is. */
 int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
+/* The same without the texts (each text is "", text_len 0), attempts or
+ * state: what an acknowledgement needs to report, read cheaply. */
+int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			   uint64_t upto, struct store_msg **out, size_t *n) STORE_WUR;
 
 /* The user has seen the messages received from peer up to seq: "received"
  * ones become "read". NERR_STORE. */

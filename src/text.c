@@ -14,11 +14,27 @@ static int is_invisible(uint32_t cp)
 	       cp == 0x061c;
 }
 
+/* How many bytes from s on are printable ASCII that need no escape (the
+ * common case), so that they go out in one fwrite. */
+static size_t plain_run(const unsigned char *s, size_t len, int json)
+{
+	size_t n = 0;
+	while (n < len && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '\\' && !(json && s[n] == '"'))
+		n++;
+	return n;
+}
+
 void text_put_escaped(FILE *f, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
+		size_t run = plain_run(s + i, len - i, 0);
+		if (run > 0) {
+			fwrite(s + i, 1, run, f);
+			i += run;
+			continue;
+		}
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			fprintf(f, "\\x%02x", s[i]);
@@ -46,6 +62,12 @@ void text_put_json(FILE *f, const char *str, size_t len)
 	fputc('"', f);
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
+		size_t run = plain_run(s + i, len - i, 1);
+		if (run > 0) {
+			fwrite(s + i, 1, run, f);
+			i += run;
+			continue;
+		}
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			fputs("\\ufffd", f);

@@ -1723,6 +1723,39 @@ START_TEST(migration_from_version_2_keeps_unshown_messages_unshown)
 }
 END_TEST
 
+START_TEST(outbox_range_ids_lists_ids_and_seqs_without_texts)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY], id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	struct store *st = open_ok(h.path);
+	for (unsigned i = 1; i <= 6; i++)
+		queue_ok(st, a, i, 100 + i, "some text");
+	queue_ok(st, b, 20, 100, "b");
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &count), 0);
+	ck_assert_int_eq(store_outbox_range_ids(st, a, 1, 5, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3); /* 3, 4, 5: 2 was acknowledged, 6 is above */
+	for (size_t i = 0; i < n; i++) {
+		id_make(id, (unsigned)(i + 3));
+		ck_assert_mem_eq(ms[i].id, id, STORE_ID);
+		ck_assert_mem_eq(ms[i].peer, a, STORE_KEY);
+		ck_assert_uint_eq(ms[i].seq, i + 3);
+		ck_assert_int_eq(ms[i].ts_ms, (int64_t)(103 + i));
+		ck_assert_uint_eq(ms[i].text_len, 0);
+	}
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_range_ids(st, b, 0, 100, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	store_msgs_free(ms, n);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -1786,5 +1819,6 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, renumber_inside_a_batch_starts_from_the_batchs_counter);
 	STORE_ADD_TEST(s, light_batch_commits_or_rolls_back_like_a_batch);
 	STORE_ADD_TEST(s, attempt_range_counts_each_outbox_message_in_the_range_once);
+	STORE_ADD_TEST(s, outbox_range_ids_lists_ids_and_seqs_without_texts);
 	return s;
 }

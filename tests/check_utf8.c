@@ -173,6 +173,33 @@ START_TEST(nicks_that_are_not_utf8_are_rejected)
 }
 END_TEST
 
+START_TEST(every_position_in_long_ascii_text_is_checked)
+{
+	/* The ASCII fast path reads 8 bytes at a time: a sequence, good or bad,
+	 * at any offset of a longer text must still be seen. */
+	static const struct {
+		const char *seq;
+		int want;
+	} cases[] = {
+	    {"\xc3\xa9", 0},	       {"\xe2\x82\xac", 0}, {"\xf0\x9f\x90\x8d", 0},
+	    {"\x80", NERR_UTF8},       {"\xff", NERR_UTF8}, {"\xc3", NERR_UTF8},
+	    {"\xed\xa0\x80", NERR_UTF8}, {"\xc0\xaf", NERR_UTF8},
+	};
+	uint8_t buf[64];
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		size_t sl = strlen(cases[c].seq);
+		for (size_t off = 0; off + sl <= 40; off++) {
+			memset(buf, 'a', 40);
+			memcpy(buf + off, cases[c].seq, sl);
+			ck_assert_msg(utf8_check(buf, 40) == cases[c].want, "case %zu at offset %zu",
+				      c, off);
+			/* and as the last bytes of a text of every length */
+			ck_assert_int_eq(utf8_check(buf, off + sl), cases[c].want);
+		}
+	}
+}
+END_TEST
+
 Suite *utf8_suite(void);
 Suite *utf8_suite(void)
 {
@@ -190,6 +217,7 @@ Suite *utf8_suite(void)
 	tcase_add_loop_test(ti, a_four_byte_sequence_truncated_at_any_offset_is_rejected, 0, 4);
 	tcase_add_test(ti, stray_continuation_bytes_are_rejected);
 	tcase_add_test(ti, a_bad_sequence_after_good_text_is_rejected);
+	tcase_add_test(ti, every_position_in_long_ascii_text_is_checked);
 	suite_add_tcase(s, ti);
 	TCase *tn = tcase_create("nick");
 	tcase_add_test(tn, ordinary_nicks_are_accepted);
