@@ -38,6 +38,12 @@
 #define NODE_BATCH_MSGS 512	    /* group commit: messages per transaction at most */
 #define NODE_BATCH_BYTES (4u << 20) /* and text bytes */
 #define NODE_CTL_SUBS CTL_CLIENTS_MAX
+/* Checkpoints (store_checkpoint) run once the store has been quiet for
+ * NODE_CKPT_QUIET_MS with at least NODE_CKPT_MIN_PAGES in the log, and at
+ * once past NODE_CKPT_MAX_PAGES (about 32 MiB) even while busy. */
+#define NODE_CKPT_QUIET_MS 200
+#define NODE_CKPT_MIN_PAGES 256
+#define NODE_CKPT_MAX_PAGES 8192
 
 struct peer {
 	struct node_peer pub;
@@ -114,7 +120,8 @@ struct node {
 	size_t n_held, held_bytes;
 	struct peer *ack_due[NODE_PEERS_MAX];
 	size_t n_ack_due;
-	uint64_t beacon_timer, reply_timer, tick_timer;
+	uint64_t beacon_timer, reply_timer, tick_timer, ckpt_timer;
+	int64_t last_commit; /* loop time of the last batch commit */
 	int64_t last_reply;
 	node_event_fn fn;
 	void *ctx;
@@ -156,6 +163,7 @@ static void on_replay_timer(void *ctx);
 static void ctl_report_delivered(struct node *n, const uint8_t id[static 16]);
 static void ctl_report_refused(struct node *n, const struct peer *p);
 static void ctl_flush_subs(struct node *n);
+static void ckpt_consider(struct node *n);
 
 static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
 {
@@ -527,6 +535,7 @@ static void batch_commit(struct node *n)
 		n->batch_timer = 0;
 	}
 	r = store_batch_commit(n->store);
+	ckpt_consider(n);
 	if (r != 0) {
 		node_log(n, 1, "store: commit failed (%s); messages not acknowledged",
 			 store_errmsg(n->store));
@@ -568,6 +577,32 @@ static void batch_commit(struct node *n)
 	for (size_t i = 0; i < n->n_peers; i++)
 		if (n->peers[i]->pump_due)
 			peer_send_window(n, n->peers[i]);
+}
+
+static void on_ckpt_timer(void *ctx)
+{
+	struct node *n = ctx;
+	int64_t quiet = loop_now(n->loop) - n->last_commit;
+	n->ckpt_timer = 0;
+	if (quiet < NODE_CKPT_QUIET_MS) {
+		n->ckpt_timer = loop_timer_add(n->loop, NODE_CKPT_QUIET_MS - quiet, on_ckpt_timer, n);
+		return;
+	}
+	if (!n->batch_open && store_checkpoint(n->store) != 0)
+		node_log(n, 1, "store: checkpoint failed: %s", store_errmsg(n->store));
+}
+
+/* After a commit: checkpoint now if the log is very long, else when quiet. */
+static void ckpt_consider(struct node *n)
+{
+	size_t pages = store_wal_pages(n->store);
+	n->last_commit = loop_now(n->loop);
+	if (pages >= NODE_CKPT_MAX_PAGES) {
+		if (store_checkpoint(n->store) != 0)
+			node_log(n, 1, "store: checkpoint failed: %s", store_errmsg(n->store));
+	} else if (pages >= NODE_CKPT_MIN_PAGES && !n->ckpt_timer) {
+		n->ckpt_timer = loop_timer_add(n->loop, NODE_CKPT_QUIET_MS, on_ckpt_timer, n);
+	}
 }
 
 static void on_batch_timer(void *ctx)

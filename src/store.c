@@ -233,6 +233,7 @@ struct store {
 	sqlite3_stmt *stmt[STMT_COUNT];
 	int in_batch;
 	int light; /* the open batch runs with synchronous = NORMAL */
+	size_t wal_pages; /* in the log after the last commit */
 	size_t n_seqc;
 	struct store_seqc seqc[STORE_SEQC_MAX];
 	char err[256];
@@ -556,6 +557,34 @@ static int store_prepare(struct store *st)
 	return 0;
 }
 
+/* SQLite calls this after each commit; registering it also turns off the
+ * automatic checkpoint. */
+static int store_on_wal(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	((struct store *)ctx)->wal_pages = pages > 0 ? (size_t)pages : 0;
+	return SQLITE_OK;
+}
+
+size_t store_wal_pages(const struct store *st)
+{
+	return st->wal_pages;
+}
+
+int store_checkpoint(struct store *st)
+{
+	int log = 0, done = 0;
+	if (st->in_batch)
+		return NERR_INTERNAL;
+	if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) !=
+	    SQLITE_OK)
+		return store_fail(st);
+	/* Fully copied: the next writer starts the log from its beginning. */
+	st->wal_pages = log > done ? (size_t)(log - done) : 0;
+	return 0;
+}
+
 int store_open(struct store **out, const char *path)
 {
 	int r = NERR_INTERNAL;
@@ -579,6 +608,7 @@ int store_open(struct store **out, const char *path)
 		goto out;
 	if ((r = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
 		goto out;
+	sqlite3_wal_hook(st->db, store_on_wal, st);
 	if ((r = store_migrate(st)) != 0)
 		goto out;
 	if ((r = store_prepare(st)) != 0)

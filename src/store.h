@@ -99,6 +99,16 @@ int store_batch_begin(struct store *st) STORE_WUR;
  * a later durable commit, which syncs the log up to itself. */
 int store_batch_begin_light(struct store *st) STORE_WUR;
 int store_batch_commit(struct store *st) STORE_WUR;
+
+/* Checkpoints. SQLite would copy the log into the database inside whichever
+ * commit crossed 1000 pages, adding that work (and a sync of the database
+ * file) to one message's delivery. A store checkpoints only when asked:
+ * store_wal_pages is how many pages the log holds since the last checkpoint
+ * (as of the last commit), and store_checkpoint copies what no reader still
+ * needs (SQLite's PASSIVE mode: it never waits) and returns 0 or NERR_STORE.
+ * The last connection to close checkpoints the rest. */
+size_t store_wal_pages(const struct store *st);
+int store_checkpoint(struct store *st);
 int store_batch_rollback(struct store *st);
 
 /* Copy the value stored under key, NUL-terminated, into out[cap]. NERR_NOTFOUND,

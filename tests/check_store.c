@@ -1756,6 +1756,31 @@ START_TEST(outbox_range_ids_lists_ids_and_seqs_without_texts)
 }
 END_TEST
 
+START_TEST(the_log_grows_until_a_checkpoint_is_asked_for)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	/* SQLite's own checkpoint would have run at 1000 pages. */
+	for (unsigned i = 1; i <= 400; i++)
+		queue_ok(st, a, i, 100 + i, "a message long enough to matter a little");
+	size_t before = store_wal_pages(st);
+	ck_assert_uint_gt(before, 1000);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(store_checkpoint(st), NERR_INTERNAL); /* not inside a batch */
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	ck_assert_int_eq(store_checkpoint(st), 0);
+	ck_assert_uint_eq(store_wal_pages(st), 0);
+	queue_ok(st, a, 401, 501, "after");
+	ck_assert_uint_lt(store_wal_pages(st), 20); /* the log starts again */
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 401);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -1820,5 +1845,6 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, light_batch_commits_or_rolls_back_like_a_batch);
 	STORE_ADD_TEST(s, attempt_range_counts_each_outbox_message_in_the_range_once);
 	STORE_ADD_TEST(s, outbox_range_ids_lists_ids_and_seqs_without_texts);
+	STORE_ADD_TEST(s, the_log_grows_until_a_checkpoint_is_asked_for);
 	return s;
 }
