@@ -6,6 +6,11 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
+# The version lives in one place, the VERSION file; only main.o is built with it.
+VERSION := $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error natter: the VERSION file is missing or empty)
+endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -38,6 +43,9 @@ SAN_TEST_OBJ := $(TEST_SRC:%.c=build/san/%.o)
 .PHONY: all check check-run run deps install uninstall clean format unit integration layers
 
 all: natter
+
+build/rel/src/main.o build/san/src/main.o: VERSION
+build/rel/src/main.o build/san/src/main.o: ALL_CFLAGS += -DNATTER_VERSION='"$(VERSION)"'
 
 natter: build/rel/src/main.o $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(OPT) -o $@ $^ $(PC_LIBS) $(LDFLAGS)

@@ -17,7 +17,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define NATTER_VERSION "0.1.0"
+#ifndef NATTER_VERSION
+#error "build with -DNATTER_VERSION=\"X.Y.Z\" (the Makefile reads the VERSION file)"
+#endif
 #define MAX_IFACES 16
 #define MAX_PEERS 32
 
