@@ -103,6 +103,11 @@ enum opt_id {
 	OPT_PASSPHRASE,
 };
 
+/* Options for everyday operation (packaging, completion), kept apart. */
+enum opt_ops_id {
+	OPT_CACHED = 512,
+};
+
 static const struct option long_opts[] = {
 	{"home", required_argument, NULL, OPT_HOME},
 	{"nick", required_argument, NULL, OPT_NICK},
@@ -125,6 +130,8 @@ static const struct option long_opts[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	/* everyday operation */
+	{"cached", no_argument, NULL, OPT_CACHED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -339,6 +346,7 @@ int main(int argc, char **argv)
 				return EX_USAGE_;
 			}
 			break;
+		case OPT_CACHED: cli.cached = 1; break;
 		case 'v': cli.verbose++; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("natter %s\n", NATTER_VERSION); return 0;
@@ -357,6 +365,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.history_n && mode != MODE_HISTORY) {
 		cli_error("-n goes with --history");
+		return EX_USAGE_;
+	}
+	if (cli.cached && mode != MODE_PEERS) {
+		cli_error("--cached goes with --peers");
 		return EX_USAGE_;
 	}
 	cli.words = argv + optind;
