@@ -59,6 +59,7 @@ static void usage(FILE *f)
 	      "  --timeout SECS      how long --send waits for delivery (default 10)\n"
 	      "  -n N                --history: only the last N messages\n"
 	      "  --json              JSON Lines output\n"
+	      "  --cached            --peers: what the home knows, without a probe\n"
 	      "  -v, --verbose       log to stderr (repeat for more)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       version\n"
