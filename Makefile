@@ -5,6 +5,9 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 # The version lives in one place, the VERSION file; only main.o is built with it.
 VERSION := $(shell cat VERSION 2>/dev/null)
@@ -111,13 +114,26 @@ lab-check: build/san/natter
 integration: build/san/natter build/tools/tcpflood
 	@NATTER=$(CURDIR)/build/san/natter TOOLS=$(CURDIR)/build/tools sh tests/integration/run.sh
 
+# Section 5 pages (natter.conf.5) are installed when they exist.
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+INSTALLED := $(BINDIR)/natter $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
+	$(USERUNITDIR)/natter.service $(BASHCOMPDIR)/natter $(ZSHCOMPDIR)/_natter
+
 install: natter
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(USERUNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 natter $(DESTDIR)$(BINDIR)/natter
-	install -m 0644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter.service.in >$(DESTDIR)$(USERUNITDIR)/natter.service.tmp
+	chmod 0644 $(DESTDIR)$(USERUNITDIR)/natter.service.tmp
+	mv $(DESTDIR)$(USERUNITDIR)/natter.service.tmp $(DESTDIR)$(USERUNITDIR)/natter.service
+	install -m 0644 contrib/completion/natter.bash $(DESTDIR)$(BASHCOMPDIR)/natter
+	install -m 0644 contrib/completion/_natter $(DESTDIR)$(ZSHCOMPDIR)/_natter
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 format:
 	clang-format -i net/*.[ch] src/*.[ch] $(wildcard ui/*.[ch]) tests/*.c
