@@ -43,7 +43,8 @@ OBJ := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ := $(LIB_SRC:%.c=build/san/%.o)
 SAN_TEST_OBJ := $(TEST_SRC:%.c=build/san/%.o)
 
-.PHONY: all check check-run run deps install uninstall clean format unit integration layers
+.PHONY: all check check-run run deps install uninstall clean format unit integration layers \
+	dist distcheck
 
 all: natter
 
@@ -134,6 +135,38 @@ install: natter
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# A source tarball of every file git tracks, under natter-VERSION/; outside a
+# git checkout (an unpacked tarball), every file but build outputs.
+DISTDIR ?= .
+DIST_NAME := natter-$(VERSION)
+
+dist:
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/natter-dist.XXXXXX"); trap 'rm -rf "$$tmp"' EXIT; \
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+		git ls-files; \
+	else \
+		find . -type f ! -path './build/*' ! -path './.git/*' ! -path ./natter \
+			! -name '*.o' ! -name 'natter-*.tar.gz' ! -path ./bench/results.json | \
+			sed 's|^\./||' | LC_ALL=C sort; \
+	fi | while IFS= read -r f; do [ ! -f "$$f" ] || printf '%s\n' "$$f"; done >"$$tmp/files"; \
+	mkdir "$$tmp/$(DIST_NAME)"; \
+	tar -cf - -T "$$tmp/files" | tar -xf - -C "$$tmp/$(DIST_NAME)"; \
+	tar -C "$$tmp" -cf - $(DIST_NAME) | gzip -9n >"$(DISTDIR)/$(DIST_NAME).tar.gz.tmp"; \
+	mv "$(DISTDIR)/$(DIST_NAME).tar.gz.tmp" "$(DISTDIR)/$(DIST_NAME).tar.gz"; \
+	echo "dist: $(DISTDIR)/$(DIST_NAME).tar.gz ($$(wc -l <"$$tmp/files") files)"
+
+# The tarball builds on its own: unpack it in a temporary folder and build
+# natter there; DISTCHECK_FULL=1 runs make check there too.
+distcheck:
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/natter-distcheck.XXXXXX"); \
+	trap 'chmod -R u+w "$$tmp"; rm -rf "$$tmp"' EXIT; \
+	$(MAKE) --no-print-directory dist DISTDIR="$$tmp"; \
+	gzip -dc "$$tmp/$(DIST_NAME).tar.gz" | tar -xf - -C "$$tmp"; \
+	$(MAKE) --no-print-directory -C "$$tmp/$(DIST_NAME)" natter; \
+	[ "$$("$$tmp/$(DIST_NAME)/natter" --version)" = "natter $(VERSION)" ]; \
+	if [ -n "$(DISTCHECK_FULL)" ]; then $(MAKE) --no-print-directory -C "$$tmp/$(DIST_NAME)" check; fi; \
+	echo "distcheck: $(DIST_NAME).tar.gz builds$(if $(DISTCHECK_FULL), and passes make check,)"
 
 format:
 	clang-format -i net/*.[ch] src/*.[ch] $(wildcard ui/*.[ch]) tests/*.c
