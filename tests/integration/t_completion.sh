@@ -33,19 +33,33 @@ else
 fi
 
 # zsh: the option list is written out; it must be --help's.
-grep -oE -- '--[a-z][a-z-]*(\[|\})' "$comp/_natter" | tr -d '[}' | sort -u >"$T/zsh.opts"
+grep -oE -- '--[a-z][a-z-]*=?(\[|\})' "$comp/_natter" | tr -d '=[}' | sort -u >"$T/zsh.opts"
 diff "$T/help.opts" "$T/zsh.opts" >"$T/diff" || fail "zsh options differ from --help: $(cat "$T/diff")"
 if ! command -v zsh >/dev/null 2>&1; then
 	echo "zsh: not installed; its peer completion is not run"
 	exit 0
 fi
 zsh -n "$comp/_natter" || fail "_natter: syntax"
-# _describe stubbed to print what it would offer.
-got=$(timeout 20 zsh -f -c '
-	_arguments() { :; }
-	_describe() { print -rl -- ${(P)${@[-1]}}; }
-	source "$1/_natter"
-	words=("$2" --home "$3" --send "")
-	CURRENT=5
-	_natter_peers' zsh "$comp" "$NATTER" "$T/bob")
-[ "$got" = alice ] || fail "zsh peers: '$got'"
+# A real interactive zsh on a pseudo-terminal, compinit with contrib/completion
+# first in fpath, and compadd wrapped to record what it offers.
+cat >"$T/cap.zsh" <<'ZSH'
+zmodload zsh/zpty || exit 2
+zpty z zsh -f -i
+zpty -w z "PROMPT= ; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z 'compadd() { local -a m; builtin compadd -O m "$@"; print -r -- "<<${(j:|:)m}>>" >>"'"$2"'"; builtin compadd "$@"; }'
+zpty -w -n z "$3"$'\t'
+for i in {1..50}; do grep -q '<<[^>]' "$2" 2>/dev/null && break; sleep 0.1; done
+zpty -d z
+grep -o '<<[^>][^>]*>>' "$2" | tr -d '<>' | sort -u
+ZSH
+# zsh_complete LINE: what zsh offers for LINE.
+zsh_complete() {
+	rm -f "$T/zsh.out"
+	timeout 20 zsh -f "$T/cap.zsh" "$comp" "$T/zsh.out" "$*"
+}
+[ "$(zsh_complete "$NATTER" --his)" = --history ] || fail "zsh --his: '$(zsh_complete "$NATTER" --his)'"
+for mode in --send --history --verify --trust; do
+	[ "$(zsh_complete "$NATTER" --home "$T/bob" "$mode" '')" = alice ] ||
+		fail "zsh $mode: '$(zsh_complete "$NATTER" --home "$T/bob" "$mode" '')'"
+done
+[ "$(zsh_complete "$NATTER" "--home=$T/bob" --send=a)" = alice ] || fail "zsh --home=DIR --send=a"
