@@ -13,7 +13,7 @@ _natter_nicks()
 	command -v timeout >/dev/null 2>&1 || return 0
 	NATTER_PASSPHRASE_FILE=/dev/null timeout 2 "$prog" "$@" --peers --cached --json \
 		</dev/null 2>/dev/null |
-		sed -n -e 's/^{"nick":"\(\([^"\\]\|\\.\)*\)".*/\1/p' \
+		sed -n -e h -e 's/^{"nick":"\(\([^"\\]\|\\.\)*\)".*/\1/p' -e g \
 			-e 's/.*"alias":"\(\([^"\\]\|\\.\)*\)".*/\1/p' |
 		sed -e 's/\\"/"/g' -e 's/\\\\/\\/g'
 }
@@ -23,6 +23,8 @@ _natter()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= prog=${COMP_WORDS[0]} i w
 	local -a home=()
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# --send=PEER: COMP_WORDBREAKS made "--send" "=" "PEER" of it.
+	[[ $prev == = ]] && ((COMP_CWORD > 1)) && prev=${COMP_WORDS[COMP_CWORD - 2]}
 	# The same home as the command being completed (--home DIR or --home=DIR).
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
