@@ -20,7 +20,7 @@ _natter_nicks()
 
 _natter()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= prog=${COMP_WORDS[0]} i w
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' prog=${COMP_WORDS[0]} i w
 	local -a home=()
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# --send=PEER: COMP_WORDBREAKS made "--send" "=" "PEER" of it.
