@@ -150,6 +150,7 @@ dist:
 			! -name '*.o' ! -name 'natter-*.tar.gz' ! -path ./bench/results.json | \
 			sed 's|^\./||' | LC_ALL=C sort; \
 	fi | while IFS= read -r f; do [ ! -f "$$f" ] || printf '%s\n' "$$f"; done >"$$tmp/files"; \
+	[ -s "$$tmp/files" ] || { echo "dist: no files to pack" >&2; exit 1; }; \
 	mkdir "$$tmp/$(DIST_NAME)"; \
 	tar -cf - -T "$$tmp/files" | tar -xf - -C "$$tmp/$(DIST_NAME)"; \
 	tar -C "$$tmp" -cf - $(DIST_NAME) | gzip -9n >"$(DISTDIR)/$(DIST_NAME).tar.gz.tmp"; \
