@@ -33,9 +33,10 @@ static int puts_(struct lbuf *b, const char *s)
 	return put(b, s, strlen(s));
 }
 
+/* Escaped as \xHH: controls, and what would reorder or hide the line. */
 static int is_control(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || text_is_invisible(cp);
 }
 
 static int needs_quotes(const char *s)

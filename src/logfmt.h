@@ -16,8 +16,9 @@
  * kv is NULL or a NULL-terminated list of key, value pairs added after msg.
  * A value is quoted when it is empty or holds a space, '=', '"', a control
  * or non-UTF-8 byte; inside quotes " and \ are escaped with \, newline, tab
- * and CR as \n \t \r, every other C0, DEL and C1 control and invalid byte
- * as \xHH. Keys are trusted (literals). */
+ * and CR as \n \t \r, every other C0, DEL and C1 control, invisible or
+ * reordering character (see text.h) and invalid byte as \xHH of its bytes. Keys are trusted
+ * (literals). */
 size_t logfmt_line(char out[static LOGFMT_LINE_MAX], int64_t ts_ms, int syslog_prefix, int level,
 		   const char *msg, const char *const *kv);
 

@@ -73,6 +73,9 @@ START_TEST(controls_are_escaped_and_never_raw)
 	/* C1 (U+009B, CSI) and an invalid byte. */
 	ck_assert_str_eq(fmt(-1, 0, 1, "x\xc2\x9by\xffz", NULL),
 			 "level=info msg=\"x\\xc2\\x9by\\xffz\"\n");
+	/* A right-to-left override (U+202E) would reorder the rest of the line. */
+	ck_assert_str_eq(fmt(-1, 0, 1, "bob\xe2\x80\xae", NULL),
+			 "level=info msg=\"bob\\xe2\\x80\\xae\"\n");
 }
 END_TEST
 
