@@ -25,6 +25,7 @@ _natter()
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# --send=PEER: COMP_WORDBREAKS made "--send" "=" "PEER" of it.
 	[[ $prev == = ]] && ((COMP_CWORD > 1)) && prev=${COMP_WORDS[COMP_CWORD - 2]}
+	[[ $cur == = ]] && cur=''
 	# The same home as the command being completed (--home DIR or --home=DIR).
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}

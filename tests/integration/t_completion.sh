@@ -29,6 +29,7 @@ else
 	# bash splits --home=DIR at the = (COMP_WORDBREAKS).
 	[ "$(complete_bash --home = "$T/bob" --history '')" = alice ] || fail "--home=DIR"
 	[ "$(complete_bash --home "$T/bob" --send = a)" = alice ] || fail "--send=a"
+	[ "$(complete_bash --home "$T/bob" --send =)" = alice ] || fail "--send="
 	[ -z "$(complete_bash --home "$T/nobody" --send '')" ] || fail "a home nobody knows"
 	[ ! -e "$T/nobody" ] || fail "completion created a home"
 fi
