@@ -101,14 +101,21 @@ static void put_value(struct lbuf *b, const char *s)
 		}
 		i += n;
 	}
-	b->p[b->len++] = '"'; /* TAIL keeps room for it */
+	if (put(b, "\"", 1) != 0) {
+		/* Cut, or the value filled the line: close it in the room TAIL
+		 * keeps, and end the line there. */
+		b->p[b->len++] = '"';
+		b->cut = 1;
+	}
 }
 
 static void put_pair(struct lbuf *b, const char *key, const char *value)
 {
 	char head[64];
 	int n = snprintf(head, sizeof head, "%s%s=", b->fields++ > 0 ? " " : "", key);
-	if (n < 0 || (size_t)n >= sizeof head || put(b, head, (size_t)n) != 0) {
+	/* Room for the key and at least a quote after it, or no pair at all. */
+	if (n < 0 || (size_t)n >= sizeof head || b->cut || (size_t)n + 2 > b->cap - b->len ||
+	    put(b, head, (size_t)n) != 0) {
 		b->cut = 1;
 		return;
 	}

@@ -114,6 +114,24 @@ START_TEST(long_values_are_cut_inside_their_quotes)
 }
 END_TEST
 
+/* A quoted value that ends just at the end of the line, for every length
+ * around it: the closing quote takes the reserved room and nothing follows
+ * (a value that filled the line once let the next pair overflow). */
+START_TEST(value_filling_the_line_ends_it)
+{
+	char msg[LOGFMT_LINE_MAX];
+	size_t len = LOGFMT_LINE_MAX - 40 + (size_t)_i;
+	memset(msg, ' ', len);
+	msg[len] = '\0';
+	const char *kv[] = {"k", "\xe6\xbc\xa2", "k2", "v", NULL};
+	const char *l = fmt(-1, 0, 1, msg, kv);
+	size_t n = strlen(l);
+	ck_assert_str_eq(l + n - 1, "\n");
+	/* The line ends in a whole pair: a closed quote or a value, not "k=". */
+	ck_assert(l[n - 2] != '=' && l[n - 2] != ' ');
+}
+END_TEST
+
 Suite *logfmt_suite(void);
 Suite *logfmt_suite(void)
 {
@@ -128,6 +146,7 @@ Suite *logfmt_suite(void)
 	tcase_add_test(tc, controls_are_escaped_and_never_raw);
 	tcase_add_test(tc, utf8_stays_as_is);
 	tcase_add_loop_test(tc, long_values_are_cut_inside_their_quotes, 0, 2);
+	tcase_add_loop_test(tc, value_filling_the_line_ends_it, 0, 40);
 	suite_add_tcase(s, tc);
 	return s;
 }
