@@ -5,7 +5,15 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
+# The version lives in one place, the VERSION file; only main.o is built with it.
+VERSION := $(shell cat VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error natter: the VERSION file is missing or empty)
+endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -35,9 +43,13 @@ OBJ := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ := $(LIB_SRC:%.c=build/san/%.o)
 SAN_TEST_OBJ := $(TEST_SRC:%.c=build/san/%.o)
 
-.PHONY: all check check-run run deps install uninstall clean format unit integration layers
+.PHONY: all check check-run run deps install uninstall clean format unit integration layers \
+	dist distcheck
 
 all: natter
+
+build/rel/src/main.o build/san/src/main.o: VERSION
+build/rel/src/main.o build/san/src/main.o: ALL_CFLAGS += -DNATTER_VERSION='"$(VERSION)"'
 
 natter: build/rel/src/main.o $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(OPT) -o $@ $^ $(PC_LIBS) $(LDFLAGS)
@@ -103,13 +115,59 @@ lab-check: build/san/natter
 integration: build/san/natter build/tools/tcpflood
 	@NATTER=$(CURDIR)/build/san/natter TOOLS=$(CURDIR)/build/tools sh tests/integration/run.sh
 
+# Section 5 pages (natter.conf.5) are installed when they exist.
+MAN1 := $(wildcard man/*.1)
+MAN5 := $(wildcard man/*.5)
+INSTALLED := $(BINDIR)/natter $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
+	$(USERUNITDIR)/natter.service $(BASHCOMPDIR)/natter $(ZSHCOMPDIR)/_natter
+
 install: natter
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(USERUNITDIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 natter $(DESTDIR)$(BINDIR)/natter
-	install -m 0644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter.service.in >$(DESTDIR)$(USERUNITDIR)/natter.service.tmp
+	chmod 0644 $(DESTDIR)$(USERUNITDIR)/natter.service.tmp
+	mv $(DESTDIR)$(USERUNITDIR)/natter.service.tmp $(DESTDIR)$(USERUNITDIR)/natter.service
+	install -m 0644 contrib/completion/natter.bash $(DESTDIR)$(BASHCOMPDIR)/natter
+	install -m 0644 contrib/completion/_natter $(DESTDIR)$(ZSHCOMPDIR)/_natter
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# A source tarball of every file git tracks, under natter-VERSION/; outside a
+# git checkout (an unpacked tarball), every file but build outputs.
+DISTDIR ?= .
+DIST_NAME := natter-$(VERSION)
+
+dist:
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/natter-dist.XXXXXX"); trap 'rm -rf "$$tmp"' EXIT; \
+	if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ]; then \
+		git ls-files; \
+	else \
+		find . -type f ! -path './build/*' ! -path './.git/*' ! -path ./natter \
+			! -name '*.o' ! -name 'natter-*.tar.gz' ! -path ./bench/results.json | \
+			sed 's|^\./||' | LC_ALL=C sort; \
+	fi | while IFS= read -r f; do [ ! -f "$$f" ] || printf '%s\n' "$$f"; done >"$$tmp/files"; \
+	[ -s "$$tmp/files" ] || { echo "dist: no files to pack" >&2; exit 1; }; \
+	mkdir "$$tmp/$(DIST_NAME)"; \
+	tar -cf - -T "$$tmp/files" | tar -xf - -C "$$tmp/$(DIST_NAME)"; \
+	tar -C "$$tmp" -cf - $(DIST_NAME) | gzip -9n >"$(DISTDIR)/$(DIST_NAME).tar.gz.tmp"; \
+	mv "$(DISTDIR)/$(DIST_NAME).tar.gz.tmp" "$(DISTDIR)/$(DIST_NAME).tar.gz"; \
+	echo "dist: $(DISTDIR)/$(DIST_NAME).tar.gz ($$(wc -l <"$$tmp/files") files)"
+
+# The tarball builds on its own: unpack it in a temporary folder and build
+# natter there; DISTCHECK_FULL=1 runs make check there too.
+distcheck:
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/natter-distcheck.XXXXXX"); \
+	trap 'chmod -R u+w "$$tmp"; rm -rf "$$tmp"' EXIT; \
+	$(MAKE) --no-print-directory dist DISTDIR="$$tmp"; \
+	gzip -dc "$$tmp/$(DIST_NAME).tar.gz" | tar -xf - -C "$$tmp"; \
+	$(MAKE) --no-print-directory -C "$$tmp/$(DIST_NAME)" natter; \
+	[ "$$("$$tmp/$(DIST_NAME)/natter" --version)" = "natter $(VERSION)" ]; \
+	if [ -n "$(DISTCHECK_FULL)" ]; then $(MAKE) --no-print-directory -C "$$tmp/$(DIST_NAME)" check; fi; \
+	echo "distcheck: $(DIST_NAME).tar.gz builds$(if $(DISTCHECK_FULL), and passes make check,)"
 
 format:
 	clang-format -i net/*.[ch] src/*.[ch] $(wildcard ui/*.[ch]) tests/*.c

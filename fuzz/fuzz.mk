@@ -12,7 +12,7 @@ PKG_CONFIG ?= pkg-config
 FUZZ_SECONDS ?= 30
 FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_PC := libsodium sqlite3
-FUZZ_TARGETS := beacon wire frame noise utf8 text conf
+FUZZ_TARGETS := beacon wire frame noise utf8 text conf logfmt
 FUZZ_DIR := build/fuzz
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
@@ -30,6 +30,8 @@ FUZZ_SRC_noise := net/noise.c net/nbuf.c net/ncrypto.c net/nerr.c
 FUZZ_SRC_utf8 := net/utf8.c net/nbuf.c net/nerr.c
 FUZZ_SRC_text := src/text.c net/utf8.c net/nbuf.c net/nerr.c
 FUZZ_SRC_conf := src/conf.c net/nerr.c
+# (fuzz/corpus/logfmt is written by hand, not by gen_seeds.)
+FUZZ_SRC_logfmt := src/logfmt.c src/text.c net/utf8.c net/nbuf.c net/nerr.c
 FUZZ_SRC_gen := net/beacon.c net/wire.c net/frame.c net/noise.c net/nbuf.c net/ncrypto.c \
 	net/nerr.c net/utf8.c
 

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "ctl.h"
 #include "ident.h"
+#include "logfmt.h"
 #include "ncrypto.h"
 #include "nerr.h"
 #include "text.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One write per line, so lines of concurrent processes never interleave. */
@@ -42,11 +44,32 @@ void cli_error(const char *fmt, ...)
 	put_line(msg);
 }
 
+/* Is stderr the journal's stream (systemd sets JOURNAL_STREAM to its
+ * DEVICE:INODE)? Then journald stamps and ranks the lines itself. */
+static int stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	struct stat st;
+	unsigned long long dev, ino;
+	if (!v || sscanf(v, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+void cli_log_kv(const struct cli *cli, int level, const char *msg, const char *const *kv)
+{
+	char line[LOGFMT_LINE_MAX];
+	if (level > cli->verbose)
+		return;
+	int journal = stderr_is_journal();
+	size_t n = logfmt_line(line, journal ? -1 : text_now_ms(), journal, level, msg, kv);
+	(void)!write(STDERR_FILENO, line, n); /* one write: lines never interleave */
+}
+
 void cli_log(void *ctx, int level, const char *msg)
 {
-	const struct cli *cli = ctx;
-	if (level <= cli->verbose)
-		put_line(msg);
+	static const char *const kv[] = {"component", "node", NULL};
+	cli_log_kv(ctx, level, msg, kv);
 }
 
 int cli_start_node(struct cli *cli, struct node **out, node_event_fn fn, void *ctx, int flags)

@@ -26,6 +26,7 @@ struct cli {
 	int verbose;
 	int64_t timeout_ms;
 	long history_n; /* -n N; 0 = all */
+	int cached;	/* --peers --cached: no probe, no node, nothing created */
 	const char *peer;	   /* PEER of --send / --history */
 	char *const *words;	   /* TEXT words of --send */
 	size_t n_words;
@@ -50,8 +51,13 @@ int cli_pass_get(void *ctx, char *buf, size_t cap);
 /* Shared by the front ends. */
 /* Print "natter: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The node's log sink: prints when level <= the -v count. */
+/* The node's log sink: prints when level <= the -v count, as one logfmt
+ * line (see logfmt.h) with component=node. */
 void cli_log(void *ctx, int level, const char *msg);
+/* Log msg with extra key, value pairs (kv NULL-terminated, or NULL) when
+ * level <= the -v count: ts=, level=, msg= then kv. Without ts= and with a
+ * "<N>" priority prefix when stderr is the journal (JOURNAL_STREAM). */
+void cli_log_kv(const struct cli *cli, int level, const char *msg, const char *const *kv);
 /* Start a node for this command line and map a failure to an exit code
  * (printing the reason); 0 on success. With CLI_NODE_QUIET_BUSY, a home
  * whose lock another node holds returns CLI_BUSY silently. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PEERS_PROBE_MS 400 /* how long --peers listens for probe answers */
 
@@ -155,20 +156,85 @@ static int peers_from_node(struct cli *cli, struct node_peer **out, size_t *coun
 	return 0;
 }
 
+static void peer_from_store(struct node_peer *p, const struct store_peer *sp)
+{
+	memset(p, 0, sizeof *p);
+	memcpy(p->key, sp->key, sizeof p->key);
+	ncrypto_hex(p->fp, sp->key, 32);
+	snprintf(p->nick, sizeof p->nick, "%s", sp->nick);
+	snprintf(p->alias, sizeof p->alias, "%s", sp->alias);
+	p->addr.sin_family = AF_INET;
+	if (sp->port && inet_pton(AF_INET, sp->host, &p->addr.sin_addr) == 1)
+		p->addr.sin_port = htons(sp->port);
+	p->last_seen_ms = sp->last_seen_ms;
+	p->first_seen_ms = sp->first_seen_ms;
+	p->verified = sp->verified;
+}
+
+/* What the home knows without a network probe and without its identity key
+ * (so no passphrase prompt): for shell completion, which must neither send
+ * packets nor hang. A home without a store knows no one. */
+static int peers_from_store(struct cli *cli, struct node_peer **out, size_t *count)
+{
+	char path[4096];
+	struct store *st = NULL;
+	struct store_peer *sp = NULL;
+	size_t n = 0;
+	int r;
+	*out = NULL;
+	*count = 0;
+	if (snprintf(path, sizeof path, "%s/natter.db", cli->node.home) >= (int)sizeof path)
+		return EX_USAGE_;
+	if (access(path, F_OK) != 0)
+		return EX_OK_;
+	if ((r = store_open(&st, path)) != 0) {
+		cli_error("cannot open %s: %s", path, nerr_str(r));
+		return EX_IOERR_;
+	}
+	if ((r = store_peer_list(st, &sp, &n)) != 0) {
+		cli_error("cannot list peers: %s", store_errmsg(st));
+		store_close(st);
+		return EX_IOERR_;
+	}
+	store_close(st);
+	struct node_peer *arr = n ? calloc(n, sizeof *arr) : NULL;
+	if (n && !arr) {
+		free(sp);
+		return EX_IOERR_;
+	}
+	for (size_t i = 0; i < n; i++)
+		peer_from_store(&arr[i], &sp[i]);
+	free(sp);
+	*out = arr;
+	*count = n;
+	return EX_OK_;
+}
+
+static void print_peers(struct cli *cli, struct node_peer *peers, size_t count)
+{
+	if (count == 0)
+		return; /* peers may be NULL */
+	qsort(peers, count, sizeof *peers, by_nick);
+	for (size_t i = 0; i < count; i++)
+		print_peer(cli, &peers[i]);
+}
+
 int cli_info_peers(struct cli *cli)
 {
 	struct node *n;
 	struct node_peer *peers = NULL;
 	size_t count = 0;
-	if (peers_from_node(cli, &peers, &count) == 0) {
-		qsort(peers, count, sizeof *peers, by_nick);
-		for (size_t i = 0; i < count; i++)
-			print_peer(cli, &peers[i]);
+	/* A running node's live table; with --cached, else the store alone. */
+	int r = peers_from_node(cli, &peers, &count) == 0 ? EX_OK_ : -1;
+	if (r != EX_OK_ && cli->cached)
+		r = peers_from_store(cli, &peers, &count);
+	if (r >= 0) {
+		if (r == EX_OK_)
+			print_peers(cli, peers, count);
 		free(peers);
-		return EX_OK_;
+		return r;
 	}
-	int r = cli_start_node(cli, &n, NULL, NULL, CLI_NODE_PASSIVE);
-	if (r != 0)
+	if ((r = cli_start_node(cli, &n, NULL, NULL, CLI_NODE_PASSIVE)) != 0)
 		return r;
 	/* The probe went out at start; every peer answers at once. */
 	cli_run(cli, n, NULL, NULL, loop_now(node_loop(n)) + PEERS_PROBE_MS);
@@ -177,9 +243,7 @@ int cli_info_peers(struct cli *cli)
 		node_free(n);
 		return EX_IOERR_;
 	}
-	qsort(peers, count, sizeof *peers, by_nick);
-	for (size_t i = 0; i < count; i++)
-		print_peer(cli, &peers[i]);
+	print_peers(cli, peers, count);
 	free(peers);
 	node_free(n);
 	return EX_OK_;

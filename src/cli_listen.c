@@ -82,9 +82,17 @@ int cli_listen_run(struct cli *cli)
 	int r = cli_start_long_node(cli, &ls.node, on_event, &ls);
 	if (r != 0)
 		return r;
-	if (cli->verbose)
-		fprintf(stderr, "natter: listening as %s (%s) on TCP port %u\n", node_nick(ls.node),
-			node_fp(ls.node), node_port(ls.node));
+	if (cli->verbose) {
+		char msg[128], port[8];
+		snprintf(msg, sizeof msg, "listening as %s (%.8s) on TCP port %u",
+			 node_nick(ls.node), node_fp(ls.node), node_port(ls.node));
+		snprintf(port, sizeof port, "%u", node_port(ls.node));
+		const char *kv[] = {
+		    "component", "listen", "nick", node_nick(ls.node), "fp", node_fp(ls.node),
+		    "port",	 port,	   NULL,
+		};
+		cli_log_kv(cli, 1, msg, kv);
+	}
 	cli_run(cli, ls.node, is_done, &ls, -1);
 	flush_printed(&ls);
 	node_free(ls.node);

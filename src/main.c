@@ -17,7 +17,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define NATTER_VERSION "0.1.0"
+#ifndef NATTER_VERSION
+#error "build with -DNATTER_VERSION=\"X.Y.Z\" (the Makefile reads the VERSION file)"
+#endif
 #define MAX_IFACES 16
 #define MAX_PEERS 32
 
@@ -57,6 +59,7 @@ static void usage(FILE *f)
 	      "  --timeout SECS      how long --send waits for delivery (default 10)\n"
 	      "  -n N                --history: only the last N messages\n"
 	      "  --json              JSON Lines output\n"
+	      "  --cached            --peers: what the home knows, without a probe\n"
 	      "  -v, --verbose       log to stderr (repeat for more)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       version\n"
@@ -101,6 +104,11 @@ enum opt_id {
 	OPT_PASSPHRASE,
 };
 
+/* Options for everyday operation (packaging, completion), kept apart. */
+enum opt_ops_id {
+	OPT_CACHED = 512,
+};
+
 static const struct option long_opts[] = {
 	{"home", required_argument, NULL, OPT_HOME},
 	{"nick", required_argument, NULL, OPT_NICK},
@@ -123,6 +131,8 @@ static const struct option long_opts[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	/* everyday operation */
+	{"cached", no_argument, NULL, OPT_CACHED},
 	{NULL, 0, NULL, 0},
 };
 
@@ -337,6 +347,7 @@ int main(int argc, char **argv)
 				return EX_USAGE_;
 			}
 			break;
+		case OPT_CACHED: cli.cached = 1; break;
 		case 'v': cli.verbose++; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("natter %s\n", NATTER_VERSION); return 0;
@@ -355,6 +366,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.history_n && mode != MODE_HISTORY) {
 		cli_error("-n goes with --history");
+		return EX_USAGE_;
+	}
+	if (cli.cached && mode != MODE_PEERS) {
+		cli_error("--cached goes with --peers");
 		return EX_USAGE_;
 	}
 	cli.words = argv + optind;

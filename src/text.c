@@ -7,7 +7,7 @@
 
 /* Code points that reorder or hide text on a terminal: bidi embeddings,
  * overrides and isolates, zero-width characters, line/paragraph separators. */
-static int is_invisible(uint32_t cp)
+int text_is_invisible(uint32_t cp)
 {
 	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0xfeff ||
@@ -47,7 +47,8 @@ void text_put_escaped(FILE *f, const char *str, size_t len)
 			fputs("\\n", f);
 		else if (cp == '\t')
 			fputs("\\t", f);
-		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || is_invisible(cp))
+		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+			 text_is_invisible(cp))
 			for (size_t k = 0; k < n; k++)
 				fprintf(f, "\\x%02x", s[i + k]);
 		else
@@ -83,7 +84,8 @@ void text_put_json(FILE *f, const char *str, size_t len)
 		case '\b': fputs("\\b", f); break;
 		case '\f': fputs("\\f", f); break;
 		default:
-			if (cp < 0x20 || cp == 0x7f || is_invisible(cp) || (cp >= 0x80 && cp <= 0x9f))
+			if (cp < 0x20 || cp == 0x7f || text_is_invisible(cp) ||
+			    (cp >= 0x80 && cp <= 0x9f))
 				fprintf(f, "\\u%04x", (unsigned)cp);
 			else
 				fwrite(s + i, 1, n, f);

@@ -18,6 +18,10 @@ void text_put_escaped(FILE *f, const char *s, size_t len);
  * \uXXXX), invisible or reordering characters as \uXXXX, invalid bytes as
  * U+FFFD. */
 void text_put_json(FILE *f, const char *s, size_t len);
+/* Whether cp reorders or hides text on a terminal (bidi embeddings,
+ * overrides and isolates, zero-width characters, U+2028/2029, U+FEFF): the
+ * encodings here escape it. */
+int text_is_invisible(uint32_t cp);
 /* ms since the Unix epoch as RFC 3339 UTC with milliseconds:
  * 2026-11-25T03:31:48.123Z into buf (at least TEXT_TIME_LEN bytes). */
 #define TEXT_TIME_LEN 64
