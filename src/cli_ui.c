@@ -10,18 +10,10 @@
 int cli_ui_run(struct cli *cli)
 {
 	struct node *node = NULL;
-	struct conf conf;
-	char err[512];
-	conf_defaults(&conf);
-	if (conf_load(&conf, cli->node.home, err, sizeof err) != 0) {
-		cli_error("%s", err);
-		return EX_USAGE_;
-	}
-	cli->node.no_read_receipts = !conf.read_receipts;
 	int r = cli_start_long_node(cli, &node, NULL, NULL);
 	if (r != 0)
 		return r;
-	struct natter *nt = natter_wrap(node, &conf);
+	struct natter *nt = natter_wrap(node, cli->conf);
 	if (!nt) {
 		node_free(node);
 		cli_error("out of memory");

@@ -173,7 +173,8 @@ int natter_resolve(struct natter *nt, const char *name, char fp[static NATTER_FP
 	uint8_t key[32];
 	struct node_peer cand[2];
 	size_t nc;
-	int r = node_resolve(nt->node, name, key, cand, 2, &nc);
+	const char *target = conf_alias_target(&nt->conf, name);
+	int r = node_resolve(nt->node, target ? target : name, key, cand, 2, &nc);
 	if (r == NERR_AMBIGUOUS)
 		return -2;
 	if (r != 0)
@@ -291,6 +292,15 @@ int natter_conf_read_receipts(const struct natter *nt)
 int natter_conf_bell(const struct natter *nt)
 {
 	return nt->conf.bell;
+}
+
+enum natter_color natter_conf_color(const struct natter *nt)
+{
+	switch (nt->conf.color) {
+	case CONF_COLOR_ALWAYS: return NATTER_COLOR_ALWAYS;
+	case CONF_COLOR_NEVER: return NATTER_COLOR_NEVER;
+	default: return NATTER_COLOR_AUTO;
+	}
 }
 
 static void on_watch(void *ctx, int fd, short revents)
