@@ -174,7 +174,9 @@ static void draw_layout(struct draw *d)
 
 static int draw_colours(struct ui *ui)
 {
-	if (getenv("NO_COLOR") || !has_colors() || start_color() != OK)
+	enum natter_color want = natter_conf_color(ui->nt);
+	if (want == NATTER_COLOR_NEVER || (want == NATTER_COLOR_AUTO && getenv("NO_COLOR")) ||
+	    !has_colors() || start_color() != OK)
 		return 0;
 	int n = COLORS >= 256 ? 256 : COLORS >= 8 ? 8 : 0;
 	size_t np = palette_size(n);
@@ -188,7 +190,6 @@ static int draw_colours(struct ui *ui)
 	init_pair(DRAW_PAIR_MARK, COLOR_GREEN, bg);
 	for (size_t i = 0; i < np; i++)
 		init_pair((short)(DRAW_PAIR_NICK + i), (short)palette_colour(i, n), bg);
-	(void)ui;
 	return n;
 }
 
