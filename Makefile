@@ -104,12 +104,14 @@ integration: build/san/natter build/tools/tcpflood
 	@NATTER=$(CURDIR)/build/san/natter TOOLS=$(CURDIR)/build/tools sh tests/integration/run.sh
 
 install: natter
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 natter $(DESTDIR)$(BINDIR)/natter
 	install -m 0644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+	install -m 0644 man/natter.conf.5 $(DESTDIR)$(MANDIR)/man5/natter.conf.5
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1 \
+		$(DESTDIR)$(MANDIR)/man5/natter.conf.5
 
 format:
 	clang-format -i net/*.[ch] src/*.[ch] $(wildcard ui/*.[ch]) tests/*.c
