@@ -405,9 +405,10 @@ int main(int argc, char **argv)
 	}
 	cli.node.home = home;
 	const char *env_home = getenv("NATTER_HOME");
-	if ((c = cli_conf_apply(&cli, &conf, conf_given, config_opt, no_config,
-				home_opt || (env_home && *env_home))) != 0)
-		return c;
+	int conf_r = cli_conf_apply(&cli, &conf, conf_given, config_opt, no_config,
+				    home_opt || (env_home && *env_home));
+	if (conf_r != 0)
+		return conf_r;
 
 	struct rlimit nocore = {0, 0};
 	(void)setrlimit(RLIMIT_CORE, &nocore); /* no key material in core dumps */
