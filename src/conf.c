@@ -25,6 +25,8 @@ void conf_defaults(struct conf *c)
 	c->read_receipts = 1;
 	c->bell = 1;
 	c->color = CONF_COLOR_AUTO;
+	for (int i = 0; i < CONF_NELEMENTS; i++)
+		c->element_fg[i] = c->element_bg[i] = CONF_COLOR_OWN;
 	c->ttl_s = 0;
 	c->timeout_ms = 10000;
 }
@@ -331,6 +333,63 @@ static int key_color(struct conf *t, const char *arg, const char *val, char *why
 	return -1;
 }
 
+/* A terminal colour: a name, "default" or 0..255. */
+static int parse_colour(const char *s, int16_t *out)
+{
+	static const char *const names[] = {"black", "red",	"green", "yellow",
+					    "blue",  "magenta", "cyan",	 "white"};
+	uint16_t n;
+	if (strcasecmp(s, "default") == 0) {
+		*out = CONF_COLOR_TERM;
+		return 0;
+	}
+	for (int i = 0; i < 8; i++)
+		if (strcasecmp(s, names[i]) == 0) {
+			*out = (int16_t)i;
+			return 0;
+		}
+	if (parse_port(s, 0, &n) != 0 || n > 255)
+		return -1;
+	*out = (int16_t)n;
+	return 0;
+}
+
+/* "FG" or "FG on BG". */
+static int key_element(struct conf *t, enum conf_element el, const char *val, char *why, size_t cap)
+{
+	char buf[64], *words[4], *save = NULL;
+	size_t n = 0;
+	int16_t fg, bg = CONF_COLOR_OWN;
+	if (snprintf(buf, sizeof buf, "%s", val) >= (int)sizeof buf)
+		goto bad;
+	for (char *w = strtok_r(buf, " \t", &save); w && n < 4; w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	if (!(n == 1 || (n == 3 && strcasecmp(words[1], "on") == 0)))
+		goto bad;
+	if (parse_colour(words[0], &fg) != 0 || (n == 3 && parse_colour(words[2], &bg) != 0))
+		goto bad;
+	t->element_fg[el] = fg;
+	t->element_bg[el] = bg;
+	return 0;
+bad:
+	snprintf(why, cap,
+		 "expected a colour or \"colour on colour\": a name (black, red, "
+		 "green, yellow, blue, magenta, cyan, white, default) or 0..255");
+	return -1;
+}
+
+#define ELEMENT_KEY(fn, el)                                                                        \
+	static int fn(struct conf *t, const char *arg, const char *val, char *why, size_t cap)     \
+	{                                                                                          \
+		(void)arg;                                                                         \
+		return key_element(t, el, val, why, cap);                                          \
+	}
+ELEMENT_KEY(key_color_bar, CONF_EL_BAR)
+ELEMENT_KEY(key_color_activity, CONF_EL_ACTIVITY)
+ELEMENT_KEY(key_color_error, CONF_EL_ERROR)
+ELEMENT_KEY(key_color_info, CONF_EL_INFO)
+ELEMENT_KEY(key_color_mark, CONF_EL_MARK)
+
 static int key_ttl(struct conf *t, const char *arg, const char *val, char *why, size_t cap)
 {
 	int64_t ms;
@@ -377,6 +436,11 @@ static const struct {
     {"color", CONF_COLOR, key_color, 0},
     {"ttl", CONF_TTL, key_ttl, 0},
     {"timeout", CONF_TIMEOUT, key_timeout, 0},
+    {"color_bar", CONF_ELEMENT_COLORS, key_color_bar, 0},
+    {"color_activity", CONF_ELEMENT_COLORS, key_color_activity, 0},
+    {"color_error", CONF_ELEMENT_COLORS, key_color_error, 0},
+    {"color_info", CONF_ELEMENT_COLORS, key_color_info, 0},
+    {"color_mark", CONF_ELEMENT_COLORS, key_color_mark, 0},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -641,6 +705,10 @@ void conf_overlay(struct conf *dst, const struct conf *src)
 		dst->ttl_s = src->ttl_s;
 	if (s & CONF_BIT(CONF_TIMEOUT))
 		dst->timeout_ms = src->timeout_ms;
+	if (s & CONF_BIT(CONF_ELEMENT_COLORS)) {
+		memcpy(dst->element_fg, src->element_fg, sizeof dst->element_fg);
+		memcpy(dst->element_bg, src->element_bg, sizeof dst->element_bg);
+	}
 	dst->set |= s;
 }
 

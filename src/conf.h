@@ -36,11 +36,24 @@ enum conf_key {
 	CONF_COLOR,
 	CONF_TTL,
 	CONF_TIMEOUT,
+	CONF_ELEMENT_COLORS, /* any color_<element> key (only the file has them) */
 	CONF_NKEYS
 };
 #define CONF_BIT(k) (1u << (k))
 
 enum conf_color { CONF_COLOR_AUTO, CONF_COLOR_ALWAYS, CONF_COLOR_NEVER };
+
+/* Parts of the client's screen with a colour key of their own (color_bar, ...). */
+enum conf_element {
+	CONF_EL_BAR,	  /* the title and status bars */
+	CONF_EL_ACTIVITY, /* windows with news in the status bar */
+	CONF_EL_ERROR,
+	CONF_EL_INFO, /* status lines */
+	CONF_EL_MARK, /* delivery marks */
+	CONF_NELEMENTS
+};
+#define CONF_COLOR_TERM (-1) /* the terminal's default colour */
+#define CONF_COLOR_OWN	(-2) /* the client's own choice */
 
 struct conf_alias {
 	char name[CONF_ALIAS_NAME_MAX + 1];
@@ -63,6 +76,8 @@ struct conf {
 	int read_receipts; /* tell peers what we have read (default on) */
 	int bell;	   /* ring on a message for an inactive window (default on) */
 	enum conf_color color;
+	int16_t element_fg[CONF_NELEMENTS]; /* 0..255, CONF_COLOR_TERM or CONF_COLOR_OWN */
+	int16_t element_bg[CONF_NELEMENTS];
 	int64_t ttl_s;	    /* outgoing messages expire after this; 0 never (default) */
 	int64_t timeout_ms; /* --send's wait (default 10 s) */
 };

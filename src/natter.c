@@ -303,6 +303,19 @@ enum natter_color natter_conf_color(const struct natter *nt)
 	}
 }
 
+_Static_assert((int)NATTER_ELEMENTS == (int)CONF_NELEMENTS && NATTER_COLOR_TERM == CONF_COLOR_TERM &&
+		       NATTER_COLOR_OWN == CONF_COLOR_OWN,
+	       "natter.h's elements and colours are conf.h's");
+
+void natter_conf_element(const struct natter *nt, enum natter_element el, int *fg, int *bg)
+{
+	*fg = *bg = NATTER_COLOR_OWN;
+	if ((unsigned)el < NATTER_ELEMENTS) {
+		*fg = nt->conf.element_fg[el];
+		*bg = nt->conf.element_bg[el];
+	}
+}
+
 static void on_watch(void *ctx, int fd, short revents)
 {
 	struct watch *w = ctx;

@@ -131,6 +131,20 @@ int natter_conf_bell(const struct natter *nt);
 /* color = auto (colour unless NO_COLOR is set), always (even then), never. */
 enum natter_color { NATTER_COLOR_AUTO, NATTER_COLOR_ALWAYS, NATTER_COLOR_NEVER };
 enum natter_color natter_conf_color(const struct natter *nt);
+/* The colours natter.conf gives a part of the screen (color_bar = white on
+ * blue): terminal colour numbers, NATTER_COLOR_TERM for the terminal's
+ * default, NATTER_COLOR_OWN where the front end chooses. */
+enum natter_element {
+	NATTER_EL_BAR,
+	NATTER_EL_ACTIVITY,
+	NATTER_EL_ERROR,
+	NATTER_EL_INFO,
+	NATTER_EL_MARK,
+	NATTER_ELEMENTS
+};
+#define NATTER_COLOR_TERM (-1)
+#define NATTER_COLOR_OWN (-2)
+void natter_conf_element(const struct natter *nt, enum natter_element el, int *fg, int *bg);
 
 /* The event loop: watch fd for input, one-shot timers, one turn. */
 int natter_watch_fd(struct natter *nt, int fd, natter_fd_fn fn, void *ctx);

@@ -78,7 +78,8 @@ START_TEST(every_key_is_read_and_marked_set)
 				    "read_receipts = no\n"
 				    "color = never\n"
 				    "ttl = 7d\n"
-				    "timeout = 2.5\n"),
+				    "timeout = 2.5\n"
+				    "color_error = magenta\n"),
 			  0);
 	ck_assert_uint_eq(c.set, (1u << CONF_NKEYS) - 1);
 	ck_assert_str_eq(c.nick, "alice");
@@ -98,6 +99,27 @@ START_TEST(every_key_is_read_and_marked_set)
 	ck_assert_int_eq(c.color, CONF_COLOR_NEVER);
 	ck_assert_int_eq(c.ttl_s, 7 * 86400);
 	ck_assert_int_eq(c.timeout_ms, 2500);
+	ck_assert_int_eq(c.element_fg[CONF_EL_ERROR], 5);
+}
+END_TEST
+
+START_TEST(element_colours_take_names_numbers_and_a_background)
+{
+	struct conf c;
+	conf_defaults(&c);
+	for (int i = 0; i < CONF_NELEMENTS; i++)
+		ck_assert(c.element_fg[i] == CONF_COLOR_OWN && c.element_bg[i] == CONF_COLOR_OWN);
+	ck_assert_uint_eq(parse(&c, "color_bar = White on 17\ncolor_activity = 208\n"
+				    "color_info = default\ncolor_mark = green  on  default\n"),
+			  0);
+	ck_assert_int_eq(c.element_fg[CONF_EL_BAR], 7);
+	ck_assert_int_eq(c.element_bg[CONF_EL_BAR], 17);
+	ck_assert_int_eq(c.element_fg[CONF_EL_ACTIVITY], 208);
+	ck_assert_int_eq(c.element_bg[CONF_EL_ACTIVITY], CONF_COLOR_OWN); /* fg alone */
+	ck_assert_int_eq(c.element_fg[CONF_EL_INFO], CONF_COLOR_TERM);
+	ck_assert_int_eq(c.element_fg[CONF_EL_MARK], 2);
+	ck_assert_int_eq(c.element_bg[CONF_EL_MARK], CONF_COLOR_TERM);
+	ck_assert_int_eq(c.element_fg[CONF_EL_ERROR], CONF_COLOR_OWN);
 }
 END_TEST
 
@@ -149,6 +171,12 @@ static const struct {
     {"bell = maybe", CONF_BELL, "bad bell \"maybe\": expected on or off; ignored"},
     {"read_receipts = 2", CONF_READ_RECEIPTS, "bad read_receipts"},
     {"color = blue", CONF_COLOR, "expected auto, always or never"},
+    {"color_bar = purple", CONF_ELEMENT_COLORS, "bad color_bar \"purple\": expected a colour"},
+    {"color_bar = white on", CONF_ELEMENT_COLORS, "bad color_bar"},
+    {"color_info = 256", CONF_ELEMENT_COLORS, "bad color_info"},
+    {"color_mark = red over blue", CONF_ELEMENT_COLORS, "bad color_mark"},
+    {"color_error = red on blue on", CONF_ELEMENT_COLORS, "bad color_error"},
+    {"color_activity =", CONF_ELEMENT_COLORS, "bad color_activity"},
     {"ttl = 7y", CONF_TTL, "bad ttl \"7y\": expected a duration"},
     {"ttl = 0.5s", CONF_TTL, "at least 1s"},
     {"ttl = 11000d", CONF_TTL, "bad ttl"},
@@ -537,6 +565,7 @@ Suite *conf_suite(void)
 	tcase_add_test(tc, defaults_are_the_documented_ones);
 	tcase_add_test(tc, every_key_is_read_and_marked_set);
 	tcase_add_test(tc, booleans_and_colors_take_their_spellings);
+	tcase_add_test(tc, element_colours_take_names_numbers_and_a_background);
 	tcase_add_test(tc, an_alias_named_twice_takes_the_later_target);
 	tcase_add_test(tc, ttl_never_or_off_means_no_expiry);
 	suite_add_tcase(s, tc);
