@@ -486,6 +486,25 @@ START_TEST(overlay_takes_what_the_upper_layer_set_and_lists_whole)
 }
 END_TEST
 
+START_TEST(three_layers_merge_command_line_over_environment_over_file)
+{
+	struct conf merged, env, cmdline;
+	parse(&merged, "nick = f\nport = 1\ntimeout = 1\nttl = 1d\n");
+	conf_defaults(&env);
+	ck_assert_int_eq(conf_set(&env, "nick", NULL, "e", NULL, 0), 0);
+	ck_assert_int_eq(conf_set(&env, "port", NULL, "2", NULL, 0), 0);
+	conf_defaults(&cmdline);
+	ck_assert_int_eq(conf_set(&cmdline, "nick", NULL, "c", NULL, 0), 0);
+	conf_overlay(&merged, &env);
+	conf_overlay(&merged, &cmdline);
+	ck_assert_str_eq(merged.nick, "c");	   /* all three: the command line */
+	ck_assert_uint_eq(merged.port, 2);	   /* file and environment */
+	ck_assert_int_eq(merged.timeout_ms, 1000); /* file only */
+	ck_assert_int_eq(merged.ttl_s, 86400);
+	ck_assert_int_eq(merged.bell, 1); /* nobody: the default */
+}
+END_TEST
+
 START_TEST(overlay_of_an_empty_layer_changes_nothing)
 {
 	struct conf file, before, env;
@@ -595,6 +614,7 @@ Suite *conf_suite(void)
 	tcase_add_test(tc, an_empty_environment_variable_is_unset);
 	tcase_add_test(tc, a_bad_environment_value_is_an_error_naming_the_variable);
 	tcase_add_test(tc, overlay_takes_what_the_upper_layer_set_and_lists_whole);
+	tcase_add_test(tc, three_layers_merge_command_line_over_environment_over_file);
 	tcase_add_test(tc, overlay_of_an_empty_layer_changes_nothing);
 	tcase_add_test(tc, the_file_is_looked_for_in_the_home_or_the_xdg_config_dir);
 	tcase_add_test(tc, conf_load_reads_a_file_and_names_it_as_shown);
