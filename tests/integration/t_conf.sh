@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # natter.conf and the NATTER_* environment on the real binary: the file's
 # nick is used; the environment beats the file and the command line beats
 # both; an alias names a peer for --send; a bad line warns once with file:line

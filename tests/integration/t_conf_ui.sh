@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: MIT
+# natter.conf in the interactive client, driven through tmux: an alias names
+# the peer for /msg, and color = always with color_bar draws the bars in the
+# file's colours even with NO_COLOR set.
+. ./lib.sh
+command -v tmux >/dev/null 2>&1 || fail "tmux is needed to drive the interactive client"
+unset NATTER_NICK NATTER_IFACE NATTER_GROUP NATTER_PORT NATTER_BIND NATTER_PEERS NATTER_TTL \
+	NATTER_TIMEOUT NATTER_CONFIG
+
+TM="tmux -L natter-$$ -f /dev/null"
+trap '$TM kill-server 2>/dev/null; cleanup' EXIT INT TERM
+
+screen_has() {
+	$TM capture-pane -p -t ui >"$T/screen" 2>/dev/null && grep -qF -- "$1" "$T/screen"
+}
+# The status bar (second row from the bottom) with its escape sequences.
+status_sgr() {
+	$TM capture-pane -e -p -t ui 2>/dev/null | tail -n 2 | head -n 1
+}
+
+start bob
+wait_for 10 test -e "$T/bob/lock" || fail "bob did not start"
+mkdir -p "$T/alice"
+cat >"$T/alice/natter.conf" <<CONF
+alias pal = bob
+color = always
+color_bar = red on green
+CONF
+$TM new-session -d -s ui -x 100 -y 30 \
+	"env NO_COLOR=1 LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color $NATTER --home $T/alice \
+--nick alice --iface lo --bind 127.0.0.1 --port 0 --group $GROUP 2>$T/ui.err; echo \$? >$T/ui.rc" ||
+	fail "cannot start tmux"
+wait_for 15 screen_has "[alice " || fail "the client did not draw its status bar: $(cat "$T/screen")"
+wait_for 15 screen_has "bob [" || fail "bob did not appear in window 1: $(cat "$T/screen")"
+
+# SGR 31 (red) and 42 (green background), however tmux combines them.
+sgr=$(status_sgr)
+case "$sgr" in
+*'[31m'*'[42m'* | *'[31;42m'* | *'[42m'*'[31m'*) ;;
+*) fail "the status bar is not red on green: $(printf '%s' "$sgr" | od -c | head -n 3)" ;;
+esac
+
+$TM send-keys -t ui "/msg pal hello by alias" Enter
+wait_for 10 has "$T/bob.out" "hello by alias" || fail "/msg with an alias did not reach bob"
+
+$TM send-keys -t ui "/quit" Enter
+wait_for 15 test -s "$T/ui.rc" || fail "/quit did not end the client"
+[ "$(cat "$T/ui.rc")" = 0 ] || fail "the client exited $(cat "$T/ui.rc")"
+[ ! -s "$T/ui.err" ] || fail "the client wrote to stderr: $(cat "$T/ui.err")"
