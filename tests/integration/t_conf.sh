@@ -6,8 +6,7 @@
 # that uses the network gets lo / 127.0.0.1 / port 0 / the test's random group,
 # from its command line or from the test's own config file.
 . ./lib.sh
-unset NATTER_NICK NATTER_IFACE NATTER_GROUP NATTER_PORT NATTER_BIND NATTER_PEERS NATTER_TTL \
-	NATTER_TIMEOUT NATTER_CONFIG NATTER_HOME XDG_CONFIG_HOME
+unset NATTER_HOME XDG_CONFIG_HOME
 # A group and port no test node listens on.
 OTHER_GROUP="239.255.$(($(rnd) % 250 + 1)).$(($(rnd) % 250 + 1)):$((20000 + $(rnd) % 40000))"
 [ "$OTHER_GROUP" != "$GROUP" ] || OTHER_GROUP="239.255.251.251:19999"

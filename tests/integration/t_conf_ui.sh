@@ -4,8 +4,6 @@
 # file's colours even with NO_COLOR set.
 . ./lib.sh
 command -v tmux >/dev/null 2>&1 || fail "tmux is needed to drive the interactive client"
-unset NATTER_NICK NATTER_IFACE NATTER_GROUP NATTER_PORT NATTER_BIND NATTER_PEERS NATTER_TTL \
-	NATTER_TIMEOUT NATTER_CONFIG
 
 TM="tmux -L natter-$$ -f /dev/null"
 trap '$TM kill-server 2>/dev/null; cleanup' EXIT INT TERM
