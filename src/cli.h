@@ -33,12 +33,16 @@ struct cli {
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 	int stop_fd;		     /* readable when a signal arrived */
 	const struct conf *conf;     /* natter.conf and the environment, merged */
+	const struct cli_conf *settings; /* conf with the file's warnings */
 };
 
 /* The settings of natter.conf and the environment, kept for the run. */
+#define CLI_CONF_WARNINGS 8
 struct cli_conf {
 	struct conf conf;
 	const char *ifaces[CONF_IFACES_MAX]; /* into conf.ifaces, for cli->node */
+	char warnings[CLI_CONF_WARNINGS][256]; /* the file's, for the client to repeat */
+	size_t n_warnings;		       /* may exceed CLI_CONF_WARNINGS */
 };
 /* Read the config file and the NATTER_* environment and apply each setting
  * the command line did not give (given: CONF_BIT()s) to cli (its node config,

@@ -14,10 +14,14 @@ static const char *env_get(const char *name)
 	return getenv(name);
 }
 
+/* Print a warning now; keep it for the client, whose screen hides stderr. */
 static void warn_stderr(void *ctx, const char *msg)
 {
-	(void)ctx;
+	struct cli_conf *cc = ctx;
 	cli_error("%s", msg);
+	if (cc->n_warnings < CLI_CONF_WARNINGS)
+		snprintf(cc->warnings[cc->n_warnings], sizeof cc->warnings[0], "%s", msg);
+	cc->n_warnings++;
 }
 
 /* path as the user would write it: "~/..." under $HOME. */
@@ -32,11 +36,11 @@ static void path_shown(char *buf, size_t cap, const char *path)
 }
 
 /* 0 (read, or absent and not named), or EX_USAGE_ after saying why. */
-static int load_file(struct conf *c, const char *path, int named)
+static int load_file(struct cli_conf *cc, const char *path, int named)
 {
 	char shown[PATH_MAX], why[PATH_MAX + 128];
 	path_shown(shown, sizeof shown, path);
-	int r = conf_load(c, path, shown, warn_stderr, NULL, why, sizeof why);
+	int r = conf_load(&cc->conf, path, shown, warn_stderr, cc, why, sizeof why);
 	if (r == NERR_NOTFOUND && named) {
 		cli_error("cannot read %s: no such file", shown);
 		return EX_USAGE_;
@@ -61,11 +65,11 @@ static int read_layers(struct cli_conf *cc, const char *config, int no_config, i
 	if (no_config)
 		r = 0;
 	else if (config)
-		r = load_file(&cc->conf, config, 1);
+		r = load_file(cc, config, 1);
 	else if (conf_path_default(path, sizeof path, home, home_given, env_get) == 0 &&
-		 (r = load_file(&cc->conf, path, 0)) == 1 && !home_given &&
+		 (r = load_file(cc, path, 0)) == 1 && !home_given &&
 		 snprintf(path, sizeof path, "%s/%s", home, CONF_FILE) < (int)sizeof path)
-		r = load_file(&cc->conf, path, 0); /* where natter.conf was before 0.2 */
+		r = load_file(cc, path, 0); /* where natter.conf was before 0.2 */
 	if (r == EX_USAGE_)
 		return r;
 	conf_defaults(&env);
@@ -82,6 +86,7 @@ int cli_conf_apply(struct cli *cli, struct cli_conf *cc, unsigned given, const c
 {
 	struct node_config *nc = &cli->node;
 	conf_defaults(&cc->conf);
+	cc->n_warnings = 0;
 	if (read_layers(cc, config, no_config, home_given, nc->home) != 0)
 		return EX_USAGE_;
 	const struct conf *c = &cc->conf;
@@ -111,6 +116,7 @@ int cli_conf_apply(struct cli *cli, struct cli_conf *cc, unsigned given, const c
 	nc->no_read_receipts = !c->read_receipts;
 	nc->msg_ttl_s = c->ttl_s;
 	cli->conf = c;
+	cli->settings = cc;
 	const char *target = cli->peer ? conf_alias_target(c, cli->peer) : NULL;
 	if (target)
 		cli->peer = target;

@@ -19,6 +19,13 @@ int cli_ui_run(struct cli *cli)
 		cli_error("out of memory");
 		return EX_IOERR_;
 	}
+	/* The file's warnings went to stderr, which the screen is about to hide. */
+	size_t n = cli->settings ? cli->settings->n_warnings : 0;
+	size_t keep = n > NATTER_CONF_WARNINGS ? NATTER_CONF_WARNINGS - 1 : n;
+	for (size_t i = 0; i < keep && i < CLI_CONF_WARNINGS; i++)
+		natter_add_conf_warning(nt, cli->settings->warnings[i]);
+	if (keep < n)
+		natter_add_conf_warning(nt, "more warnings about the configuration: see stderr");
 	r = natter_ui_main(nt);
 	natter_unwrap(nt);
 	node_free(node);

@@ -30,6 +30,8 @@ struct natter {
 	struct node *node;
 	struct watch watches[NATTER_WATCHES];
 	struct conf conf;
+	char conf_warnings[NATTER_CONF_WARNINGS][256];
+	size_t n_conf_warnings;
 	natter_event_fn fn;
 	void *ctx;
 };
@@ -314,6 +316,18 @@ void natter_conf_element(const struct natter *nt, enum natter_element el, int *f
 		*fg = nt->conf.element_fg[el];
 		*bg = nt->conf.element_bg[el];
 	}
+}
+
+void natter_add_conf_warning(struct natter *nt, const char *line)
+{
+	if (nt->n_conf_warnings < NATTER_CONF_WARNINGS)
+		snprintf(nt->conf_warnings[nt->n_conf_warnings++], sizeof nt->conf_warnings[0],
+			 "%s", line);
+}
+
+const char *natter_conf_warning(const struct natter *nt, size_t i)
+{
+	return i < nt->n_conf_warnings ? nt->conf_warnings[i] : NULL;
 }
 
 static void on_watch(void *ctx, int fd, short revents)

@@ -145,6 +145,10 @@ enum natter_element {
 #define NATTER_COLOR_TERM (-1)
 #define NATTER_COLOR_OWN (-2)
 void natter_conf_element(const struct natter *nt, enum natter_element el, int *fg, int *bg);
+/* The i-th warning about the configuration file (already printed on stderr
+ * before the screen was taken over), or NULL past the last. */
+#define NATTER_CONF_WARNINGS 8
+const char *natter_conf_warning(const struct natter *nt, size_t i);
 
 /* The event loop: watch fd for input, one-shot timers, one turn. */
 int natter_watch_fd(struct natter *nt, int fd, natter_fd_fn fn, void *ctx);
