@@ -35,7 +35,8 @@ static void path_shown(char *buf, size_t cap, const char *path)
 		snprintf(buf, cap, "%s", path);
 }
 
-/* 0 (read, or absent and not named), or EX_USAGE_ after saying why. */
+/* 0 read (or a default file unreadable: said why), 1 a default file absent,
+ * or EX_USAGE_ for a named file absent or unreadable (said why). */
 static int load_file(struct cli_conf *cc, const char *path, int named)
 {
 	char shown[PATH_MAX], why[PATH_MAX + 128];
@@ -62,14 +63,16 @@ static int read_layers(struct cli_conf *cc, const char *config, int no_config, i
 		const char *v = getenv("NATTER_CONFIG");
 		config = v && *v ? v : NULL;
 	}
-	if (no_config)
-		r = 0;
-	else if (config)
+	if (config && !no_config) {
 		r = load_file(cc, config, 1);
-	else if (conf_path_default(path, sizeof path, home, home_given, env_get) == 0 &&
-		 (r = load_file(cc, path, 0)) == 1 && !home_given &&
-		 snprintf(path, sizeof path, "%s/%s", home, CONF_FILE) < (int)sizeof path)
-		r = load_file(cc, path, 0); /* where natter.conf was before 0.2 */
+	} else if (!no_config &&
+		   conf_path_default(path, sizeof path, home, home_given, env_get) == 0) {
+		r = load_file(cc, path, 0);
+		/* no XDG file: the default home's, where natter read it before */
+		if (r == 1 && !home_given &&
+		    snprintf(path, sizeof path, "%s/%s", home, CONF_FILE) < (int)sizeof path)
+			r = load_file(cc, path, 0);
+	}
 	if (r == EX_USAGE_)
 		return r;
 	conf_defaults(&env);
