@@ -34,6 +34,8 @@ FUZZ_SRC_conf := src/conf.c net/nerr.c
 FUZZ_SRC_logfmt := src/logfmt.c src/text.c net/utf8.c net/nbuf.c net/nerr.c
 FUZZ_SRC_gen := net/beacon.c net/wire.c net/frame.c net/noise.c net/nbuf.c net/ncrypto.c \
 	net/nerr.c net/utf8.c
+# conf.c checks nicks with net/utf8.c.
+FUZZ_SRC_conf += net/utf8.c net/nbuf.c
 
 # Succeeds when FUZZ_CC can link a libFuzzer target with the sanitizers and
 # pkg-config knows the libraries.

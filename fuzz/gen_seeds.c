@@ -369,6 +369,16 @@ static void gen_conf(void)
 	gen_write_str("conf", "no-equals", "bell\n");
 	gen_write_str("conf", "bad-value", "bell = maybe\n");
 	gen_write_str("conf", "crlf-no-final-newline", "bell = 0\r\nread_receipts = 1");
+	gen_write_str("conf", "every-key",
+		      "nick = alice\niface = lo, 127.0.0.1\niface = eth0\n"
+		      "group = 239.255.1.2:7701\nport = 0\nbind = 127.0.0.1\n"
+		      "peer = 127.0.0.1:7700, 10.0.0.2:7700\nalias bob = 06f02171\n"
+		      "alias carol = carol\ncolor = never\nttl = 1w2d3h4m5s\ntimeout = 2.5\n"
+		      "color_bar = white on blue\ncolor_mark = 208\ncolor_info = default\n");
+	gen_write_str("conf", "bad-values",
+		      "nick =\niface = lo,,eth0\ngroup = 10.0.0.1:7701\nport = 65536\n"
+		      "bind = ::1\npeer = x:1\nalias = bob\ncolor = blue\nttl = 7y\n"
+		      "timeout = -1\ncolour = auto\n\"quoted\" = \"value\"\n");
 }
 
 int main(int argc, char **argv)

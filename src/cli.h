@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf.h"
 #include "node.h"
 
 #define EX_OK_ 0
@@ -32,7 +33,27 @@ struct cli {
 	size_t n_words;
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 	int stop_fd;		     /* readable when a signal arrived */
+	const struct conf *conf;     /* natter.conf and the environment, merged */
+	const struct cli_conf *settings; /* conf with the file's warnings */
 };
+
+/* The settings of natter.conf and the environment, kept for the run. */
+#define CLI_CONF_WARNINGS 8
+struct cli_conf {
+	struct conf conf;
+	const char *ifaces[CONF_IFACES_MAX]; /* into conf.ifaces, for cli->node */
+	char warnings[CLI_CONF_WARNINGS][256]; /* the file's, for the client to repeat */
+	size_t n_warnings;		       /* may exceed CLI_CONF_WARNINGS */
+};
+/* Read the config file and the NATTER_* environment and apply each setting
+ * the command line did not give (given: CONF_BIT()s) to cli (its node config,
+ * timeout and conf), and name cli->peer's alias target. The file is config
+ * (--config) or $NATTER_CONFIG, else HOME/natter.conf when home_given, else
+ * the XDG one (falling back to HOME/natter.conf); none with no_config. Its
+ * problems are warned about once on stderr and skipped. 0, or EX_USAGE_
+ * (printed): a bad environment variable, a named file that cannot be read. */
+int cli_conf_apply(struct cli *cli, struct cli_conf *cc, unsigned given, const char *config,
+		   int no_config, int home_given);
 
 int cli_listen_run(struct cli *cli);
 int cli_send_run(struct cli *cli);

@@ -49,6 +49,13 @@ static void usage(FILE *f)
 	      "options:\n"
 	      "  --home DIR          state directory (default $NATTER_HOME, else\n"
 	      "                      $XDG_DATA_HOME/natter, else ~/.local/share/natter)\n"
+	      "  --config FILE       settings file (default $NATTER_CONFIG, else HOME/natter.conf\n"
+	      "                      with --home or $NATTER_HOME, else\n"
+	      "                      $XDG_CONFIG_HOME/natter/natter.conf); see natter.conf(5).\n"
+	      "                      Options beat NATTER_NICK, NATTER_IFACE, NATTER_GROUP,\n"
+	      "                      NATTER_PORT, NATTER_BIND, NATTER_PEERS, NATTER_TIMEOUT,\n"
+	      "                      NATTER_TTL, which beat the file\n"
+	      "  --no-config         read no settings file\n"
 	      "  --nick NAME         display name, remembered in the home\n"
 	      "  --iface IF          interface name or IPv4 address for discovery (repeatable;\n"
 	      "                      default: every multicast interface that is up, not loopback)\n"
@@ -92,6 +99,8 @@ enum opt_id {
 	OPT_PORT,
 	OPT_PEER,
 	OPT_TIMEOUT,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
 	OPT_JSON,
 	OPT_LISTEN,
 	OPT_SEND,
@@ -118,6 +127,8 @@ static const struct option long_opts[] = {
 	{"port", required_argument, NULL, OPT_PORT},
 	{"peer", required_argument, NULL, OPT_PEER},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"json", no_argument, NULL, OPT_JSON},
 	{"listen", no_argument, NULL, OPT_LISTEN},
 	{"send", required_argument, NULL, OPT_SEND},
@@ -192,6 +203,22 @@ static int default_home(char *buf, size_t cap)
 	return snprintf(buf, cap, "%s/.local/share/natter", v) < (int)cap ? 0 : -1;
 }
 
+/* The setting an option gives, which the config file and environment then
+ * leave alone (a repeatable option replaces their whole list). */
+static unsigned opt_conf_bit(int opt)
+{
+	switch (opt) {
+	case OPT_NICK: return CONF_BIT(CONF_NICK);
+	case OPT_IFACE: return CONF_BIT(CONF_IFACE);
+	case OPT_GROUP: return CONF_BIT(CONF_GROUP);
+	case OPT_BIND: return CONF_BIT(CONF_BIND);
+	case OPT_PORT: return CONF_BIT(CONF_PORT);
+	case OPT_PEER: return CONF_BIT(CONF_PEER);
+	case OPT_TIMEOUT: return CONF_BIT(CONF_TIMEOUT);
+	default: return 0;
+	}
+}
+
 static int set_mode(enum mode *mode, enum mode m)
 {
 	if (*mode != MODE_DEFAULT && *mode != m) {
@@ -229,6 +256,10 @@ int main(int argc, char **argv)
 	static char home[PATH_MAX];
 	static const char *ifaces[MAX_IFACES];
 	static struct sockaddr_in peers[MAX_PEERS];
+	static struct cli_conf conf;
+	const char *config_opt = NULL;
+	unsigned conf_given = 0;
+	int no_config = 0;
 	struct cli cli;
 	enum mode mode = MODE_DEFAULT;
 	const char *home_opt = NULL;
@@ -253,6 +284,7 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":n:vhV", long_opts, NULL)) != -1) {
+		conf_given |= opt_conf_bit(c);
 		switch (c) {
 		case OPT_HOME: home_opt = optarg; break;
 		case OPT_NICK: cli.node.nick = optarg; break;
@@ -300,6 +332,8 @@ int main(int argc, char **argv)
 				return EX_USAGE_;
 			}
 			break;
+		case OPT_CONFIG: config_opt = optarg; break;
+		case OPT_NO_CONFIG: no_config = 1; break;
 		case OPT_JSON: cli.json = 1; break;
 		case OPT_LISTEN:
 			if (set_mode(&mode, MODE_LISTEN) != 0)
@@ -385,6 +419,11 @@ int main(int argc, char **argv)
 		return EX_USAGE_;
 	}
 	cli.node.home = home;
+	const char *env_home = getenv("NATTER_HOME");
+	int conf_r = cli_conf_apply(&cli, &conf, conf_given, config_opt, no_config,
+				    home_opt || (env_home && *env_home));
+	if (conf_r != 0)
+		return conf_r;
 
 	struct rlimit nocore = {0, 0};
 	(void)setrlimit(RLIMIT_CORE, &nocore); /* no key material in core dumps */

@@ -30,6 +30,8 @@ struct natter {
 	struct node *node;
 	struct watch watches[NATTER_WATCHES];
 	struct conf conf;
+	char conf_warnings[NATTER_CONF_WARNINGS][256];
+	size_t n_conf_warnings;
 	natter_event_fn fn;
 	void *ctx;
 };
@@ -173,7 +175,8 @@ int natter_resolve(struct natter *nt, const char *name, char fp[static NATTER_FP
 	uint8_t key[32];
 	struct node_peer cand[2];
 	size_t nc;
-	int r = node_resolve(nt->node, name, key, cand, 2, &nc);
+	const char *target = conf_alias_target(&nt->conf, name);
+	int r = node_resolve(nt->node, target ? target : name, key, cand, 2, &nc);
 	if (r == NERR_AMBIGUOUS)
 		return -2;
 	if (r != 0)
@@ -291,6 +294,40 @@ int natter_conf_read_receipts(const struct natter *nt)
 int natter_conf_bell(const struct natter *nt)
 {
 	return nt->conf.bell;
+}
+
+enum natter_color natter_conf_color(const struct natter *nt)
+{
+	switch (nt->conf.color) {
+	case CONF_COLOR_ALWAYS: return NATTER_COLOR_ALWAYS;
+	case CONF_COLOR_NEVER: return NATTER_COLOR_NEVER;
+	default: return NATTER_COLOR_AUTO;
+	}
+}
+
+_Static_assert((int)NATTER_ELEMENTS == (int)CONF_NELEMENTS && NATTER_COLOR_TERM == CONF_COLOR_TERM &&
+		       NATTER_COLOR_OWN == CONF_COLOR_OWN,
+	       "natter.h's elements and colours are conf.h's");
+
+void natter_conf_element(const struct natter *nt, enum natter_element el, int *fg, int *bg)
+{
+	*fg = *bg = NATTER_COLOR_OWN;
+	if ((unsigned)el < NATTER_ELEMENTS) {
+		*fg = nt->conf.element_fg[el];
+		*bg = nt->conf.element_bg[el];
+	}
+}
+
+void natter_add_conf_warning(struct natter *nt, const char *line)
+{
+	if (nt->n_conf_warnings < NATTER_CONF_WARNINGS)
+		snprintf(nt->conf_warnings[nt->n_conf_warnings++], sizeof nt->conf_warnings[0],
+			 "%s", line);
+}
+
+const char *natter_conf_warning(const struct natter *nt, size_t i)
+{
+	return i < nt->n_conf_warnings ? nt->conf_warnings[i] : NULL;
 }
 
 static void on_watch(void *ctx, int fd, short revents)

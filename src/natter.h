@@ -92,7 +92,8 @@ int natter_set_away(struct natter *nt, const char *reason);
 int natter_peers(struct natter *nt, struct natter_peer **out, size_t *n);
 /* The peer with fingerprint fp into *out; 0 or -1 (unknown). */
 int natter_peer(struct natter *nt, const char *fp, struct natter_peer *out);
-/* Resolve a name as SPEC.md's PEER: 0 and fp; -1 unknown; -2 ambiguous. */
+/* Resolve a name as SPEC.md's PEER, after natter.conf's aliases: 0 and fp;
+ * -1 unknown; -2 ambiguous. */
 int natter_resolve(struct natter *nt, const char *name, char fp[static NATTER_FP_LEN + 1]);
 /* Set (name) or clear (NULL or "") a local alias for fp. 0 or -1. */
 int natter_set_alias(struct natter *nt, const char *fp, const char *name);
@@ -124,9 +125,30 @@ void natter_mark_read(struct natter *nt, const char *fp, uint64_t seq);
 /* A received message was drawn: not replayed on the next start. */
 void natter_mark_shown(struct natter *nt, const char *id);
 
-/* Configuration (HOME/natter.conf): 1 on, 0 off. */
+/* Configuration (natter.conf(5)): 1 on, 0 off. */
 int natter_conf_read_receipts(const struct natter *nt);
 int natter_conf_bell(const struct natter *nt);
+/* color = auto (colour unless NO_COLOR is set), always (even then), never. */
+enum natter_color { NATTER_COLOR_AUTO, NATTER_COLOR_ALWAYS, NATTER_COLOR_NEVER };
+enum natter_color natter_conf_color(const struct natter *nt);
+/* The colours natter.conf gives a part of the screen (color_bar = white on
+ * blue): terminal colour numbers, NATTER_COLOR_TERM for the terminal's
+ * default, NATTER_COLOR_OWN where the front end chooses. */
+enum natter_element {
+	NATTER_EL_BAR,
+	NATTER_EL_ACTIVITY,
+	NATTER_EL_ERROR,
+	NATTER_EL_INFO,
+	NATTER_EL_MARK,
+	NATTER_ELEMENTS
+};
+#define NATTER_COLOR_TERM (-1)
+#define NATTER_COLOR_OWN (-2)
+void natter_conf_element(const struct natter *nt, enum natter_element el, int *fg, int *bg);
+/* The i-th warning about the configuration file (already printed on stderr
+ * before the screen was taken over), or NULL past the last. */
+#define NATTER_CONF_WARNINGS 8
+const char *natter_conf_warning(const struct natter *nt, size_t i);
 
 /* The event loop: watch fd for input, one-shot timers, one turn. */
 int natter_watch_fd(struct natter *nt, int fd, natter_fd_fn fn, void *ctx);

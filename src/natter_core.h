@@ -10,6 +10,9 @@
 /* A front-end handle on node (which it does not own); it takes over the
  * node's event callback. NULL on allocation failure. */
 struct natter *natter_wrap(struct node *node, const struct conf *conf);
+/* Keep a line about the configuration (a copy) for natter_conf_warning;
+ * at most NATTER_CONF_WARNINGS are kept. */
+void natter_add_conf_warning(struct natter *nt, const char *line);
 /* Give the node's events back (to nobody) and free the handle. */
 void natter_unwrap(struct natter *nt);
 

@@ -45,6 +45,7 @@ struct node_config {
 	 * starting long-lived node waits for it rather than failing. */
 	int transient;
 	int no_read_receipts; /* never send READ frames */
+	int64_t msg_ttl_s;    /* natter.conf ttl: outgoing messages expire after it; 0 never */
 	const struct ident_pass *pass; /* for a passphrase-protected key */
 	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
 	void (*log)(void *ctx, int level, const char *msg);

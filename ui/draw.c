@@ -172,23 +172,41 @@ static void draw_layout(struct draw *d)
 	leaveok(d->input, FALSE);
 }
 
+/* natter.conf's colour, else own; the terminal's default only where it has one. */
+static short draw_pick(int want, short own, int have_default)
+{
+	if (want == NATTER_COLOR_OWN || want >= COLORS || (want < 0 && !have_default))
+		return own;
+	return (short)want;
+}
+
+static void draw_pair(struct ui *ui, short pair, enum natter_element el, short fg, short bg,
+		      int have_default)
+{
+	int want_fg, want_bg;
+	natter_conf_element(ui->nt, el, &want_fg, &want_bg);
+	init_pair(pair, draw_pick(want_fg, fg, have_default), draw_pick(want_bg, bg, have_default));
+}
+
 static int draw_colours(struct ui *ui)
 {
-	if (getenv("NO_COLOR") || !has_colors() || start_color() != OK)
+	enum natter_color want = natter_conf_color(ui->nt);
+	if (want == NATTER_COLOR_NEVER || (want == NATTER_COLOR_AUTO && getenv("NO_COLOR")) ||
+	    !has_colors() || start_color() != OK)
 		return 0;
 	int n = COLORS >= 256 ? 256 : COLORS >= 8 ? 8 : 0;
 	size_t np = palette_size(n);
 	if (!n || (size_t)COLOR_PAIRS <= DRAW_PAIR_NICK + np)
 		return 0;
-	short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
-	init_pair(DRAW_PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
-	init_pair(DRAW_PAIR_BAR_HI, COLOR_YELLOW, COLOR_BLUE);
-	init_pair(DRAW_PAIR_ERROR, COLOR_RED, bg);
-	init_pair(DRAW_PAIR_INFO, COLOR_CYAN, bg);
-	init_pair(DRAW_PAIR_MARK, COLOR_GREEN, bg);
+	int have_default = use_default_colors() == OK;
+	short bg = have_default ? -1 : COLOR_BLACK;
+	draw_pair(ui, DRAW_PAIR_BAR, NATTER_EL_BAR, COLOR_WHITE, COLOR_BLUE, have_default);
+	draw_pair(ui, DRAW_PAIR_BAR_HI, NATTER_EL_ACTIVITY, COLOR_YELLOW, COLOR_BLUE, have_default);
+	draw_pair(ui, DRAW_PAIR_ERROR, NATTER_EL_ERROR, COLOR_RED, bg, have_default);
+	draw_pair(ui, DRAW_PAIR_INFO, NATTER_EL_INFO, COLOR_CYAN, bg, have_default);
+	draw_pair(ui, DRAW_PAIR_MARK, NATTER_EL_MARK, COLOR_GREEN, bg, have_default);
 	for (size_t i = 0; i < np; i++)
 		init_pair((short)(DRAW_PAIR_NICK + i), (short)palette_colour(i, n), bg);
-	(void)ui;
 	return n;
 }
 

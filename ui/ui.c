@@ -922,6 +922,9 @@ static void ui_greet(struct ui *ui)
 		"natter: you are %s [%s]. Type /help for commands; Alt-1..9 switch "
 		"windows.",
 		self, fp8);
+	const char *warning;
+	for (size_t i = 0; (warning = natter_conf_warning(ui->nt, i)) != NULL; i++)
+		ui_error(ui, NULL, "%s", warning);
 	if (!natter_conf_read_receipts(ui->nt))
 		ui_info(ui, NULL,
 			"read receipts are off (natter.conf): peers are not told what "

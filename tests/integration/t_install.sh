@@ -30,6 +30,8 @@ done
 if command -v groff >/dev/null 2>&1; then
 	groff -man -Tutf8 -ww "$T/inst/usr/share/man/man1/natter.1" 2>"$T/groff.err" >/dev/null
 	[ ! -s "$T/groff.err" ] || fail "man page warnings: $(cat "$T/groff.err")"
+	groff -man -Tutf8 -ww "$T/inst/usr/share/man/man5/natter.conf.5" 2>"$T/groff.err" >/dev/null
+	[ ! -s "$T/groff.err" ] || fail "natter.conf(5) warnings: $(cat "$T/groff.err")"
 fi
 make -s -C "$src" uninstall PREFIX=/usr DESTDIR="$T/inst" >/dev/null 2>&1 || fail "make uninstall"
 [ -z "$(find "$T/inst" -type f)" ] || fail "left behind: $(find "$T/inst" -type f)"
