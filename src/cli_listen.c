@@ -11,30 +11,7 @@ struct listen_state {
 	struct cli *cli;
 	struct node *node;
 	int broken; /* stdout is gone (EPIPE): stop */
-	/* Printed into stdout's buffer, not yet flushed nor marked shown. */
-	uint8_t (*printed)[16];
-	size_t n_printed, cap_printed;
 };
-
-/* Once per loop turn: write what this turn printed in one go, then record
- * it as shown — never before it is out, so a crash in between shows a
- * message twice, never zero times. */
-static void flush_printed(struct listen_state *ls)
-{
-	if (ls->n_printed == 0)
-		return;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		ls->broken = 1; /* not shown: the next --listen shows them */
-		ls->n_printed = 0;
-		return;
-	}
-	for (size_t i = 0; i < ls->n_printed; i++)
-		if (node_mark_shown(ls->node, ls->printed[i]) != 0) {
-			cli_error("cannot record a message as shown; it may be shown again");
-			break;
-		}
-	ls->n_printed = 0;
-}
 
 static void on_event(void *ctx, const struct node_event *ev)
 {
@@ -44,41 +21,27 @@ static void on_event(void *ctx, const struct node_event *ev)
 			  ev->peer->nick, ev->peer->nick);
 		return;
 	}
-	if (ev->type != NODE_EV_MESSAGE)
+	if (ev->type != NODE_EV_MESSAGE || ls->broken)
 		return;
-	if (ls->broken)
-		return;
-	if (ls->n_printed == ls->cap_printed) {
-		size_t ncap = ls->cap_printed ? 2 * ls->cap_printed : 64;
-		void *grown = realloc(ls->printed, ncap * sizeof *ls->printed);
-		if (!grown) {
-			flush_printed(ls); /* makes room */
-			if (ls->broken)
-				return;
-		} else {
-			ls->printed = grown;
-			ls->cap_printed = ncap;
-		}
-	}
 	cli_print_msg(ls->cli, ls->node, ev->msg, ev->peer->nick, ev->peer->fp, 0);
-	if (ls->n_printed < ls->cap_printed)
-		memcpy(ls->printed[ls->n_printed++], ev->msg->id, 16);
-	else if (fflush(stdout) != 0 || ferror(stdout))
-		ls->broken = 1;
-	else if (node_mark_shown(ls->node, ev->msg->id) != 0)
+	/* Flushed per line (SPEC), and recorded as shown only once it is out:
+	 * a crash in between shows a message twice, never zero times. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ls->broken = 1; /* not shown: the next --listen shows it */
+		return;
+	}
+	if (node_mark_shown(ls->node, ev->msg->id) != 0)
 		cli_error("cannot record a message as shown; it may be shown again");
 }
 
 static int is_done(void *ctx)
 {
-	struct listen_state *ls = ctx;
-	flush_printed(ls);
-	return ls->broken;
+	return ((struct listen_state *)ctx)->broken;
 }
 
 int cli_listen_run(struct cli *cli)
 {
-	struct listen_state ls = {cli, NULL, 0, NULL, 0, 0};
+	struct listen_state ls = {cli, NULL, 0};
 	int r = cli_start_long_node(cli, &ls.node, on_event, &ls);
 	if (r != 0)
 		return r;
@@ -94,9 +57,6 @@ int cli_listen_run(struct cli *cli)
 		cli_log_kv(cli, 1, msg, kv);
 	}
 	cli_run(cli, ls.node, is_done, &ls, -1);
-	flush_printed(&ls);
 	node_free(ls.node);
-	fflush(stdout); /* what node_free's last commit showed */
-	free(ls.printed);
 	return EX_OK_; /* a closed stdout (| head) is a normal end, as for cat */
 }
