@@ -572,6 +572,11 @@ static void batch_commit(struct node *n)
 		(void)ctl_client_send(a->cl, line);
 	}
 	n->n_answers = 0;
+	/* The front ends' "shown" marks for what they just showed: record them
+	 * now (no sync), not a loop turn later, to keep the window in which a
+	 * crash shows a message twice as short as it can be. */
+	if (r == 0 && n->batch_open && !n->batch_durable)
+		batch_commit(n);
 	/* Everything queued is durable now: send. A batch the first of these
 	 * opens holds only attempts, so the others need not wait for it. */
 	for (size_t i = 0; i < n->n_peers; i++)
