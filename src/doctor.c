@@ -30,8 +30,8 @@
 #define DOCTOR_IFACES_MAX 64
 #define DOCTOR_PEERS_MAX  64
 #define DOCTOR_ADDRS_MAX  4    /* source addresses remembered per peer */
-#define DOCTOR_PROBES	  3    /* probes spread over the listening time */
-#define DOCTOR_ANSWER_MS  500  /* a beacon this soon after a probe answers it */
+#define DOCTOR_PROBES	  5    /* probes spread over the listening time */
+#define DOCTOR_ANSWER_MS  300  /* a beacon this soon after a probe answers it */
 #define DOCTOR_PKTS_MAX	  4096 /* datagrams looked at, at most */
 #define DOCTOR_VERIFY_MAX 1024 /* signatures checked, at most */
 #define DOCTOR_CONNECT_MS 1500
@@ -603,7 +603,8 @@ struct heard {
 struct listen {
 	uint8_t boot_id[8];
 	int64_t probe_at[DOCTOR_PROBES];
-	size_t probes;
+	size_t probes;			       /* probes tried */
+	unsigned sent_ok;		       /* bit i: probe i went out on some interface */
 	struct in_addr looped[DISC_IFACE_MAX]; /* sources of our own probes heard back */
 	size_t n_looped;
 	size_t own_node; /* beacons of this home's running node */
@@ -665,7 +666,8 @@ static void on_datagram(struct listen *ls, const struct ident *id, const uint8_t
 	if (b.flags & BEACON_FLAG_PROBE)
 		return; /* its own probe, not an answer to ours */
 	for (size_t i = 0; i < ls->probes; i++)
-		if (now >= ls->probe_at[i] && now - ls->probe_at[i] <= DOCTOR_ANSWER_MS)
+		if ((ls->sent_ok & (1u << i)) && now >= ls->probe_at[i] &&
+		    now - ls->probe_at[i] <= DOCTOR_ANSWER_MS)
 			h->answered |= 1u << i;
 }
 
@@ -687,8 +689,10 @@ static void send_probe(struct listen *ls, struct disc *disc, const struct ident 
 	ls->probe_at[ls->probes++] = now;
 	if (beacon_encode(&b, id->conn.id_sk, pkt, sizeof pkt, &len) != 0)
 		return;
-	int r = disc_send(disc, pkt, len);
-	if (r != 0)
+	errno = 0;
+	if (disc_send(disc, pkt, len) == 0)
+		ls->sent_ok |= 1u << (ls->probes - 1);
+	else
 		ls->send_err = errno ? errno : EIO;
 }
 
@@ -729,14 +733,15 @@ static void listen_run(struct doctor *d, struct listen *ls, struct disc *disc,
 static void check_loopback(struct doctor *d, const struct listen *ls, struct disc *disc,
 			   const struct ifaces *ifs)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	const struct doctor_ports *p = &d->ports;
 	if (ls->send_err) {
-		fix_add(d,
-			"iptables -I OUTPUT -p udp --dport %u -j ACCEPT (if a firewall refuses it)",
-			p->group_port);
-		report(d, "multicast-send", ST_WARN, "sending to the group %s:%u failed: %s",
-		       ip_str(p->group, a), p->group_port, strerror(ls->send_err));
+		int perm = ls->send_err == EPERM || ls->send_err == EACCES;
+		fix_add(d, "iptables -I OUTPUT -p udp --dport %u -j ACCEPT%s", p->group_port,
+			perm ? "" : " (if a firewall refuses it)");
+		report(d, "multicast-send", ST_WARN, "sending to the group %s:%u failed: %s%s",
+		       ip_str(p->group, a), p->group_port, strerror(ls->send_err),
+		       perm ? " (a firewall's OUTPUT chain on this host refuses it)" : "");
 	}
 	for (size_t i = 0; i < disc_iface_count(disc); i++) {
 		const char *name = disc_iface_name(disc, i);
@@ -761,7 +766,7 @@ static void check_loopback(struct doctor *d, const struct listen *ls, struct dis
 		       "our probe sent on %s (%s) never came back to us: something on this host "
 		       "drops multicast to %s:%u (a firewall's OUTPUT or INPUT chain), so peers "
 		       "cannot hear us either",
-		       name, ip_str(ia, a), ip_str(p->group, a), p->group_port);
+		       name, ip_str(ia, a), ip_str(p->group, g), p->group_port);
 	}
 }
 
@@ -811,6 +816,7 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 		const struct heard *h = &ls->peers[i];
 		char addrs[DOCTOR_ADDRS_MAX * (INET_ADDRSTRLEN + 2)] = "";
 		int answers = __builtin_popcount(h->answered);
+		int went_out = __builtin_popcount(ls->sent_ok);
 		fp_short(fp, h->key);
 		for (size_t k = 0; k < h->n_addr; k++) {
 			if (k)
@@ -827,13 +833,26 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 			    "%s's clock is %lld s off ours: nodes drop beacons more than %d s off",
 			    h->nick, (long long)(h->skew_ms / 1000), BEACON_TS_SKEW_MS / 1000);
 		}
-		if (answers >= 2 || (ls->probes < 2 && answers == 1)) {
-			report(d, "probe", ST_OK, "%s answered %d of our %zu probes: it hears us",
-			       h->nick, answers, ls->probes);
-		} else if (answers == 1) {
-			report(d, "probe", ST_INFO,
-			       "%s answered 1 of our %zu probes: a lossy link, or a coincidence",
-			       h->nick, ls->probes);
+		/* Regular beacons come at least NODE_BEACON_MIN_MS apart, so at most
+		 * this many can fall after a probe by chance and pass for answers. */
+		int chance = (int)(listen_ms / NODE_BEACON_MIN_MS) + 1;
+		if (answers > chance) {
+			report(d, "probe", ST_OK, "%s answered %d of our %d probes: it hears us",
+			       h->nick, answers, went_out);
+		} else if (went_out <= chance && answers > 0) {
+			report(
+			    d, "probe", ST_INFO,
+			    "%s answered %d of our %d probes: too few went out to tell (a longer "
+			    "--timeout sends more)",
+			    h->nick, answers, went_out);
+		} else if (went_out == 0) {
+			fix_add(d, "on this host: iptables -I OUTPUT -p udp --dport %u -j ACCEPT",
+				p->group_port);
+			fix_add(d, "natter --peer %s:%u (sessions need no multicast)",
+				ip_str(h->addr[0], a), h->tcp_port);
+			report(d, "probe", ST_WARN,
+			       "we hear %s but none of our probes could be sent: it cannot hear us",
+			       h->nick);
 		} else {
 			fix_add(d, "on this host: iptables -I OUTPUT -p udp --dport %u -j ACCEPT",
 				p->group_port);
@@ -842,10 +861,11 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 			fix_add(d, "natter --peer %s:%u (sessions need no multicast)",
 				ip_str(h->addr[0], a), h->tcp_port);
 			report(d, "probe", ST_WARN,
-			       "we hear %s but it answered none of our %zu probes: our multicast "
+			       "we hear %s but it answered %s of our %d probes%s: our multicast "
 			       "does not reach it (a firewall's OUTPUT here or INPUT there, or the "
 			       "network isolates us)",
-			       h->nick, ls->probes);
+			       h->nick, answers ? "only a few" : "none", went_out,
+			       answers ? ", no more than its regular beacons explain" : "");
 		}
 	}
 	return 0;
