@@ -10,7 +10,10 @@
 #      probes (they cannot be sent: EPERM); the fix names --peer <h2>:<port>;
 #   4. h1 is open but h2 drops multicast from h1 (as a peer's firewall or an
 #      isolating access point would): h2 is heard, our probes go out, h2
-#      answers none of them; --peer <h2>:<port> again.
+#      answers none of them; --peer <h2>:<port> again;
+#   5. h1 gains an interface named like a VPN (tun7, a veth inside h1) and the
+#      doctor runs without --iface (inside the namespace): it names tun7 as
+#      suspicious and suggests --iface eth0.
 # shellcheck disable=SC2317 # functions called through wait_until
 . "$(dirname "$0")/lib.sh"
 LAB_NAME=${LAB_NAME:-h-doctor}
@@ -79,5 +82,17 @@ grep -qE "^warn probe: we hear h2 but it answered (none|only a few) of our 5 pro
 want isolated "fix: on h2's host: iptables -I INPUT -p udp --dport $gport -j ACCEPT"
 want isolated "fix: natter --peer ${ADDR[2]}:7700"
 [ "$(dropped 2)" -gt 0 ] || lab_fail "h2 dropped none of h1's probes"
+lab_log "5. a VPN-like interface in automatic mode"
+heal 2
+ip -n "$(ns_of 1)" link add tun7 type veth peer name tun7p || lab_die "cannot add tun7"
+ip -n "$(ns_of 1)" addr add 198.19.250.1/24 dev tun7
+ip -n "$(ns_of 1)" link set tun7 up
+ip -n "$(ns_of 1)" link set tun7p up
+hx 1 "$NATTER" --home "$LAB_DIR/h1" --bind "${ADDR[1]}" --port 0 --group "$GROUP" \
+	--doctor --timeout 1 >"$out.vpn" 2>&1
+sed 's/^/    /' "$out.vpn" >&2
+want vpn "ok   interface: eth0 ${ADDR[1]} (LAN, up, multicast): used — up, multicast, not loopback"
+want vpn "warn interface: tun7 198.19.250.1 (up, multicast) is used for discovery but looks like a VPN or point-to-point"
+want vpn "fix: natter --iface eth0 (your LAN interface; repeat --iface for more)"
 lab_note "doctor findings: open $(grep -c '^warn' "$out.open"), blocked $(grep -c '^warn' "$out.blocked"), output-only $(grep -c '^warn' "$out.output"), isolated $(grep -c '^warn' "$out.isolated")"
 lab_finish "-"
