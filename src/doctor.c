@@ -27,15 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DOCTOR_IFACES_MAX 64
-#define DOCTOR_PEERS_MAX  64
-#define DOCTOR_ADDRS_MAX  4    /* source addresses remembered per peer */
-#define DOCTOR_PROBES	  5    /* probes spread over the listening time */
-#define DOCTOR_ANSWER_MS  300  /* a beacon this soon after a probe answers it */
-#define DOCTOR_PKTS_MAX	  4096 /* datagrams looked at, at most */
-#define DOCTOR_VERIFY_MAX 1024 /* signatures checked, at most */
-#define DOCTOR_CONNECT_MS 1500
-#define DOCTOR_RULES_MAX  4096 /* firewall lines read, at most */
+#define DOCTOR_IFACES_MAX    64
+#define DOCTOR_PEERS_MAX     64
+#define DOCTOR_ADDRS_MAX     4	  /* source addresses remembered per peer */
+#define DOCTOR_PROBES	     5	  /* probes spread over the listening time */
+#define DOCTOR_ANSWER_MS     300  /* a beacon this soon after a probe answers it */
+#define DOCTOR_PKTS_MAX	     4096 /* datagrams looked at, at most */
+#define DOCTOR_VERIFY_MAX    1024 /* signatures checked, at most */
+#define DOCTOR_CONNECT_MS    1500
+#define DOCTOR_RULES_MAX     4096 /* firewall lines read, at most */
+#define DOCTOR_LISTEN_MIN_MS 500  /* room for the probes and their answers */
 
 /* ---- pure parts ---- */
 
@@ -142,12 +143,12 @@ static int rule_hits(const struct rule_match *m, const struct doctor_ports *p)
 			(m->dports && ports_hold(m->dports, p->group_port));
 	if (udp && (any_dst || mc_dst) && disc_port)
 		hits |= DOCTOR_HITS_DISC;
-	int tcp_port = !ports || p->tcp_port == 0 ||
-		       (m->dport && port_holds(m->dport, p->tcp_port)) ||
-		       (m->sport && port_holds(m->sport, p->tcp_port)) ||
-		       (m->dports && ports_hold(m->dports, p->tcp_port));
-	if (tcp && !mc_dst && (any_dst || net_holds(m->daddr, p->group) == 0) && tcp_port &&
-	    (ports || p->tcp_port == 0 || !m->proto || strcmp(m->proto, "tcp") == 0))
+	/* Sessions: our TCP port (when unknown, only rules naming no port). */
+	int tcp_port =
+	    !ports || (p->tcp_port && ((m->dport && port_holds(m->dport, p->tcp_port)) ||
+				       (m->sport && port_holds(m->sport, p->tcp_port)) ||
+				       (m->dports && ports_hold(m->dports, p->tcp_port))));
+	if (tcp && (any_dst || net_holds(m->daddr, p->group) == 0) && tcp_port)
 		hits |= DOCTOR_HITS_TCP;
 	if (hits && m->some)
 		hits |= DOCTOR_HITS_SOME;
@@ -927,9 +928,12 @@ static void check_igmp(struct doctor *d, const struct ifaces *ifs, struct disc *
 		    "vanishing after a few minutes",
 		    name);
 	}
-	static char text[65536];
-	if (read_small("/proc/net/igmp", text, sizeof text) != 0)
+	const size_t cap = 65536;
+	char *text = malloc(cap);
+	if (!text || read_small("/proc/net/igmp", text, cap) != 0) {
+		free(text);
 		return;
+	}
 	char group_hex[16];
 	snprintf(group_hex, sizeof group_hex, "%08X", (unsigned)d->ports.group.s_addr);
 	for (size_t i = 0; i < disc_iface_count(disc); i++) {
@@ -947,6 +951,7 @@ static void check_igmp(struct doctor *d, const struct ifaces *ifs, struct disc *
 			report(d, "igmp", ST_INFO, "/proc/net/igmp does not list the group on %s",
 			       name);
 	}
+	free(text);
 }
 
 static void check_wifi(struct doctor *d, const struct ifaces *ifs, int none_heard)
@@ -1095,6 +1100,8 @@ static void doctor_nick(const struct cli *cli, char out[static BEACON_NICK_MAX +
 
 int doctor_run(struct cli *cli, int64_t listen_ms)
 {
+	if (listen_ms < DOCTOR_LISTEN_MIN_MS)
+		listen_ms = DOCTOR_LISTEN_MIN_MS; /* room for the probes and their answers */
 	struct doctor d = {.cli = cli};
 	struct ifaces *ifs = calloc(1, sizeof *ifs);
 	struct listen *ls = calloc(1, sizeof *ls);

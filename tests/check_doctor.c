@@ -99,6 +99,18 @@ START_TEST(port_rules_hit_only_our_ports)
 }
 END_TEST
 
+START_TEST(with_our_tcp_port_unknown_only_portless_rules_hit_sessions)
+{
+	struct doctor_ports p = ports();
+	p.tcp_port = 0;
+	ck_assert_int_eq(doctor_ipt_rule_hits("-A INPUT -p tcp -m tcp --dport 22 -j DROP", &p), 0);
+	ck_assert_int_eq(doctor_ipt_rule_hits("-A INPUT -p tcp -j DROP", &p),
+			 DOCTOR_HITS_TCP | DOCTOR_HITS_INPUT);
+	ck_assert_int_eq(doctor_ipt_rule_hits("-A OUTPUT -d 10.1.2.3/32 -j DROP", &p),
+			 DOCTOR_HITS_TCP);
+}
+END_TEST
+
 START_TEST(a_random_drop_is_marked_partial)
 {
 	ck_assert_int_eq(
@@ -198,6 +210,7 @@ Suite *doctor_suite(void)
 	tcase_add_test(tr, a_multicast_drop_rule_hits_discovery_only);
 	tcase_add_test(tr, a_drop_everything_rule_hits_discovery_and_sessions);
 	tcase_add_test(tr, port_rules_hit_only_our_ports);
+	tcase_add_test(tr, with_our_tcp_port_unknown_only_portless_rules_hit_sessions);
 	tcase_add_test(tr, a_random_drop_is_marked_partial);
 	tcase_add_test(tr, accepts_other_chains_negations_and_states_are_not_judged);
 	tcase_add_loop_test(tr, every_truncation_of_a_rule_is_judged_safely, 0, (int)sizeof rule);
