@@ -1144,7 +1144,9 @@ static void on_tick(void *ctx)
 				node_log(n, 1, "%s moved and the old session is silent; dropped",
 					 p->pub.nick);
 				p->doubt_since = 0;
-				if (peer_swap_addr(p)) /* beacons come from its other address */
+				/* Kept on its other address's beacons (not a real move):
+				 * dial that one now. */
+				if (p->alt_heard > p->addr_heard && peer_swap_addr(p))
 					peer_persist(n, p);
 				conn_close(p->conn, 0, NERR_TIMEOUT);
 				p->dial_after = 0; /* its beacon gave the new address */

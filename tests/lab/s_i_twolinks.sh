@@ -88,6 +88,14 @@ m1=$(($(moves 1) - mv1)) m2=$(($(moves 2) - mv2))
 lab_log "watched ${WATCH} s: new sessions h1 $d1 h2 $d2, moved h1 $m1 h2 $m2"
 [ "$(dropped 1)" -gt 0 ] && [ "$(dropped 2)" -gt 0 ] || lab_fail "the alternating drop rule dropped nothing"
 
+# The doctor of h1's home hears h2 on both links, and h2 answers its probes.
+hx 1 "$NATTER" --home "$LAB_DIR/h1" --iface eth0 --iface eth1 --bind 0.0.0.0 --port 7700 \
+	--group "$GROUP" --doctor --timeout 1.5 >"$LAB_DIR/doctor.out" 2>&1
+sed 's/^/    /' "$LAB_DIR/doctor.out" >&2
+grep -q "^ok   peer: h2 (.*) beacons from 198.1[89].1.2, 198.1[89].1.2 (several links" \
+	"$LAB_DIR/doctor.out" || lab_fail "the doctor did not hear h2 on both links"
+grep -q "^ok   probe: h2 answered" "$LAB_DIR/doctor.out" || lab_fail "h2 did not answer the doctor"
+
 # Cut the link the session runs on (the address h1 shows for h2) on h1:
 # delivery continues over the other.
 cut=eth0
