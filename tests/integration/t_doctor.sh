@@ -31,7 +31,7 @@ rc=$?
 [ $rc -eq 0 ] || fail "doctor with bob running exited $rc, want 0: $(cat "$T/with" "$T/with.err")"
 has "$T/with" "ok   beacons: beacons from 1 peer(s) heard" || fail "bob not heard: $(cat "$T/with")"
 grep -q "^ok   peer: bob (.*) beacons from 127.0.0.1, TCP port [0-9]" "$T/with" || fail "bob not listed: $(cat "$T/with")"
-has "$T/with" "ok   probe: bob answered 5 of our 5 probes: it hears us" || fail "bob did not answer: $(cat "$T/with")"
+grep -q "^ok   probe: bob answered [2-5] of our 5 probes: it hears us" "$T/with" || fail "bob did not answer: $(cat "$T/with")"
 has "$T/with" "natter --doctor: all well" || fail "no 'all well': $(cat "$T/with")"
 bport=$(sed -n 's/^ok   peer: bob .* TCP port \([0-9]*\)$/\1/p' "$T/with")
 [ -n "$bport" ] || fail "no port for bob"

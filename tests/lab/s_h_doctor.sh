@@ -39,7 +39,7 @@ doctor 2 open
 rc=$?
 [ $rc -eq 0 ] || lab_fail "open: exit $rc, want 0"
 want open "ok   peer: h2 ("
-want open "ok   probe: h2 answered 5 of our 5 probes: it hears us"
+grep -q "^ok   probe: h2 answered [2-5] of our 5 probes: it hears us" "$out.open" || lab_fail "open: h2 did not answer"
 want open "ok   firewall: no firewall rule drops UDP $gport"
 
 lab_log "2. h1 drops multicast both ways"
