@@ -794,7 +794,10 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 		       "%zu datagram(s) in the group are not natter beacons: another program uses "
 		       "%s:%u (harmless, but --group can pick another)",
 		       ls->foreign, ip_str(p->group, a), p->group_port);
-	if (ls->n_peers == 0) {
+	size_t nodes = 0;
+	for (size_t i = 0; i < ls->n_peers; i++)
+		nodes += ls->peers[i].tcp_port != 0;
+	if (nodes == 0) {
 		fix_add(d,
 			"if a firewall drops them (as root): iptables -I INPUT -p udp --dport %u "
 			"-j ACCEPT",
@@ -807,12 +810,13 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 			"run natter --doctor on a peer too: it says whether our probes reach it");
 		report(d, "beacons", ST_WARN,
 		       "no beacons heard from any peer in %.1f s on the group %s:%u (nobody else "
-		       "runs natter on this link, or multicast does not pass)",
-		       (double)listen_ms / 1000.0, ip_str(p->group, a), p->group_port);
-		return 1;
+		       "runs natter on this link, or multicast does not pass)%s",
+		       (double)listen_ms / 1000.0, ip_str(p->group, a), p->group_port,
+		       ls->n_peers ? "; only probes of nodes not running" : "");
+	} else {
+		report(d, "beacons", ST_OK, "beacons from %zu peer(s) heard in %.1f s", nodes,
+		       (double)listen_ms / 1000.0);
 	}
-	report(d, "beacons", ST_OK, "beacons from %zu peer(s) heard in %.1f s", ls->n_peers,
-	       (double)listen_ms / 1000.0);
 	for (size_t i = 0; i < ls->n_peers; i++) {
 		const struct heard *h = &ls->peers[i];
 		char addrs[DOCTOR_ADDRS_MAX * (INET_ADDRSTRLEN + 2)] = "";
@@ -823,6 +827,13 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 			if (k)
 				strcat(addrs, ", ");
 			strcat(addrs, ip_str(h->addr[k], a));
+		}
+		if (h->tcp_port == 0) {
+			report(d, "peer", ST_INFO,
+			       "%s (%s…) at %s only probes (a --peers or --doctor run there, no "
+			       "node)",
+			       h->nick, fp, addrs);
+			continue;
 		}
 		report(d, "peer", ST_OK, "%s (%s…) beacons from %s%s, TCP port %u", h->nick, fp,
 		       addrs, h->n_addr > 1 ? " (several links: shown once, one session)" : "",
@@ -869,7 +880,7 @@ static int check_beacons(struct doctor *d, const struct listen *ls, int64_t list
 			       answers ? ", no more than its regular beacons explain" : "");
 		}
 	}
-	return 0;
+	return nodes == 0;
 }
 
 /* Peers the running node knows as online that the doctor did not hear: a
