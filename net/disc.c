@@ -401,6 +401,41 @@ int disc_recv(struct disc *d, uint8_t *buf, size_t cap, size_t *len, struct sock
 	return 0;
 }
 
+int disc_list_ifaces(const struct disc_config *cfg, struct disc_ifinfo *out, size_t cap,
+		     size_t *n)
+{
+	struct ifaddrs *all = NULL;
+	struct disc_pick pk;
+	size_t k = 0;
+
+	if (getifaddrs(&all) != 0)
+		return NERR_SYSTEM;
+	memset(&pk, 0, sizeof pk);
+	if (cfg->n_ifaces > DISC_IFACE_MAX || disc_pick_ifaces(&pk, cfg) != 0)
+		pk.n = 0;
+	for (const struct ifaddrs *ifa = all; ifa && k < cap; ifa = ifa->ifa_next) {
+		size_t i;
+		if (!ifa->ifa_addr || ifa->ifa_addr->sa_family != AF_INET ||
+		    strlen(ifa->ifa_name) >= sizeof out[0].name)
+			continue;
+		for (i = 0; i < k && strcmp(out[i].name, ifa->ifa_name) != 0; i++)
+			;
+		if (i < k)
+			continue; /* a second address of a listed interface */
+		memset(&out[k], 0, sizeof out[k]);
+		memcpy(out[k].name, ifa->ifa_name, strlen(ifa->ifa_name) + 1);
+		out[k].addr = ((const struct sockaddr_in *)(const void *)ifa->ifa_addr)->sin_addr;
+		out[k].flags = ifa->ifa_flags;
+		for (i = 0; i < pk.n; i++)
+			if (strcmp(pk.list[i].name, ifa->ifa_name) == 0)
+				out[k].picked = 1;
+		k++;
+	}
+	freeifaddrs(all);
+	*n = k;
+	return 0;
+}
+
 size_t disc_iface_count(const struct disc *d)
 {
 	return d->n_ifaces;

@@ -66,6 +66,23 @@ int disc_recv(struct disc *d, uint8_t *buf, size_t cap, size_t *len,
 size_t disc_iface_count(const struct disc *d);
 const char *disc_iface_name(const struct disc *d, size_t i);
 
+/* One interface with an IPv4 address, as getifaddrs(3) reports it. */
+struct disc_ifinfo {
+	char name[16];	     /* IF_NAMESIZE */
+	struct in_addr addr; /* its first IPv4 address */
+	unsigned int flags;  /* IFF_* (net/if.h) */
+	int picked;	     /* disc_open with the same cfg would join it */
+};
+
+/* List every interface that has an IPv4 address (its first one), at most cap
+ * of them, and mark those disc_open would pick for cfg (the same rule: the
+ * named ones, else every UP and MULTICAST interface except loopback; group and
+ * port are not looked at). A --iface that names no interface picks nothing
+ * here (disc_open says why). *n is written only on success; NERR_SYSTEM when
+ * getifaddrs fails. For `natter --doctor`, which explains the choice. */
+int disc_list_ifaces(const struct disc_config *cfg, struct disc_ifinfo *out, size_t cap,
+		     size_t *n) DISC_WUR;
+
 /* Close the socket (which leaves the group) and free d; NULL is a no-op. */
 void disc_free(struct disc *d);
 

@@ -2,6 +2,7 @@
 /* natter's command line: parse options, pick the mode, run its front end. */
 #include "cli.h"
 #include "disc.h"
+#include "doctor.h"
 #include "ncrypto.h"
 #include "nerr.h"
 
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 	      "       natter --history PEER [-n N] [--json]\n"
 	      "       natter --verify PEER | --trust PEER\n"
 	      "       natter --passphrase              set, change or remove the key's passphrase\n"
+	      "       natter --doctor [--json]         why peers do or don't see each other\n"
 	      "\n"
 	      "options:\n"
 	      "  --home DIR          state directory (default $NATTER_HOME, else\n"
@@ -64,6 +66,7 @@ static void usage(FILE *f)
 	      "  --port N            TCP listen port, 0 for any free one (default 7700)\n"
 	      "  --peer HOST:PORT    a peer to reach without multicast (repeatable)\n"
 	      "  --timeout SECS      how long --send waits for delivery (default 10)\n"
+	      "                      (--doctor: how long it listens for beacons, default 3)\n"
 	      "  -n N                --history: only the last N messages\n"
 	      "  --json              JSON Lines output\n"
 	      "  --cached            --peers: what the home knows, without a probe\n"
@@ -71,7 +74,7 @@ static void usage(FILE *f)
 	      "  -h, --help          this help\n"
 	      "  -V, --version       version\n"
 	      "\n"
-	      "exit status: 0 done/delivered, 64 usage, 65 bad message, 67 unknown or\n"
+	      "exit status: 0 done/delivered, 1 --doctor has findings, 64 usage, 65 bad message, 67 unknown or\n"
 	      "ambiguous peer, 69 network unavailable, 74 storage error, 75 queued (not yet\n"
 	      "delivered), 77 refused. See natter(1).\n",
 	      f);
@@ -88,6 +91,7 @@ enum mode {
 	MODE_VERIFY,
 	MODE_TRUST,
 	MODE_PASSPHRASE,
+	MODE_DOCTOR,
 };
 
 enum opt_id {
@@ -111,6 +115,7 @@ enum opt_id {
 	OPT_VERIFY,
 	OPT_TRUST,
 	OPT_PASSPHRASE,
+	OPT_DOCTOR,
 };
 
 /* Options for everyday operation (packaging, completion), kept apart. */
@@ -139,6 +144,7 @@ static const struct option long_opts[] = {
 	{"verify", required_argument, NULL, OPT_VERIFY},
 	{"trust", required_argument, NULL, OPT_TRUST},
 	{"passphrase", no_argument, NULL, OPT_PASSPHRASE},
+	{"doctor", no_argument, NULL, OPT_DOCTOR},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -223,7 +229,7 @@ static int set_mode(enum mode *mode, enum mode m)
 {
 	if (*mode != MODE_DEFAULT && *mode != m) {
 		cli_error("choose one of --listen, --send, --peers, --id, --history, --outbox, "
-			  "--verify, --trust, --passphrase");
+			  "--verify, --trust, --passphrase, --doctor");
 		return -1;
 	}
 	*mode = m;
@@ -265,6 +271,7 @@ int main(int argc, char **argv)
 	const char *home_opt = NULL;
 	long v;
 	int c;
+	int timeout_given = 0; /* --doctor listens 3 s unless --timeout says */
 
 	memset(&cli, 0, sizeof cli);
 	cli.timeout_ms = 10000;
@@ -331,6 +338,7 @@ int main(int argc, char **argv)
 				cli_error("bad --timeout '%s': expected seconds >= 0", optarg);
 				return EX_USAGE_;
 			}
+			timeout_given = 1;
 			break;
 		case OPT_CONFIG: config_opt = optarg; break;
 		case OPT_NO_CONFIG: no_config = 1; break;
@@ -373,6 +381,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PASSPHRASE:
 			if (set_mode(&mode, MODE_PASSPHRASE) != 0)
+				return EX_USAGE_;
+			break;
+		case OPT_DOCTOR:
+			if (set_mode(&mode, MODE_DOCTOR) != 0)
 				return EX_USAGE_;
 			break;
 		case 'n':
@@ -446,6 +458,8 @@ int main(int argc, char **argv)
 	case MODE_VERIFY: return cli_info_verify(&cli);
 	case MODE_TRUST: return cli_info_trust(&cli);
 	case MODE_PASSPHRASE: return cli_passphrase_run(&cli);
+	case MODE_DOCTOR:
+		return doctor_run(&cli, timeout_given ? cli.timeout_ms : DOCTOR_LISTEN_MS);
 	}
 	return EX_USAGE_;
 }

@@ -64,6 +64,13 @@ struct peer {
 	uint64_t read_sent;  /* the READ seq it was last told */
 	int pump_due; /* send more once the open batch is committed */
 	size_t pending; /* messages in the outbox for this peer */
+	/* A peer on several links beacons from each address (see peer_keep_addr):
+	 * pub.addr stays put while it works, the other is kept to fall back to. */
+	int64_t addr_heard;	     /* monotonic ms of the last beacon from pub.addr */
+	struct sockaddr_in alt_addr; /* sin_port 0: none */
+	int64_t alt_heard;
+	uint8_t boot_id[8]; /* of its last beacon that had a port; a new one is a restart */
+	int boot_known;
 };
 
 /* A control client's "queued" answer, held until the batch commits. */
@@ -269,6 +276,44 @@ static void peer_set_online(struct node *n, struct peer *p, int online)
 	node_log(n, 1, "peer %s (%.8s) is %s", p->pub.nick, p->pub.fp,
 		 online ? "online" : "offline");
 	emit(n, online ? NODE_EV_PEER_ONLINE : NODE_EV_PEER_OFFLINE, p, NULL);
+}
+
+/* Why: a peer on several links (Wi-Fi and Ethernet) sends each beacon once
+ * per link, and whichever copy arrives first is accepted (the others are
+ * replays), so its source address may alternate from beacon to beacon.
+ * Moving to each would flap the address and doubt the session every time.
+ * So a beacon from another address, with the same port and boot (not a
+ * restart), only becomes the alternative while the current address works:
+ * a session is up on it, or a beacon came from it lately. 1 when kept. */
+static int peer_keep_addr(struct node *n, struct peer *p, const struct beacon *b,
+			  const struct sockaddr_in *from)
+{
+	int64_t now = now_mono(n);
+	if (!p->boot_known || memcmp(p->boot_id, b->boot_id, 8) != 0 ||
+	    p->pub.addr.sin_port != htons(b->tcp_port))
+		return 0;
+	if (!(p->up && p->conn) &&
+	    (p->addr_heard == 0 || now - p->addr_heard > NODE_OFFLINE_AFTER_MS))
+		return 0;
+	p->alt_addr = p->pub.addr;
+	p->alt_addr.sin_addr = from->sin_addr;
+	p->alt_heard = now;
+	return 1;
+}
+
+/* Dial the alternative address from now on, keeping the current one as the
+ * alternative. 0 when there is none. */
+static int peer_swap_addr(struct peer *p)
+{
+	struct sockaddr_in cur = p->pub.addr;
+	int64_t heard = p->addr_heard;
+	if (!p->alt_addr.sin_port)
+		return 0;
+	p->pub.addr = p->alt_addr;
+	p->addr_heard = p->alt_heard;
+	p->alt_addr = cur;
+	p->alt_heard = heard;
+	return 1;
 }
 
 /* ---- connections ---- */
@@ -930,6 +975,13 @@ static void on_down(void *ctx, struct conn *c, int err)
 		if (!was_up || err == NERR_TIMEOUT)
 			peer_set_online(n, p, 0);
 	}
+	if (conn_is_initiator(c) && !was_up && same_addr && err != NERR_PEERKEY &&
+	    p->alt_addr.sin_port && p->alt_heard > p->addr_heard && peer_swap_addr(p)) {
+		/* Its other link was heard from more lately: try that one now. */
+		node_log(n, 1, "%s did not answer at its address; trying its other one",
+			 p->pub.nick);
+		p->dial_after = 0;
+	}
 }
 
 /* ---- listener ---- */
@@ -1066,6 +1118,15 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	 * the node listens; keep the address we had. */
 	int moved = b.tcp_port != 0 && (p->pub.addr.sin_addr.s_addr != from->sin_addr.s_addr ||
 					 p->pub.addr.sin_port != htons(b.tcp_port));
+	int kept = moved && peer_keep_addr(n, p, &b, from);
+	if (kept)
+		moved = 0;
+	if (b.tcp_port) {
+		memcpy(p->boot_id, b.boot_id, 8);
+		p->boot_known = 1;
+		if (!kept)
+			p->addr_heard = now_mono(n);
+	}
 	int changed = p->persisted_at == 0 || strcmp(p->pub.nick, b.nick) != 0 || moved;
 	snprintf(p->pub.nick, sizeof p->pub.nick, "%s", b.nick);
 	p->addr_confirmed = 1;
@@ -1076,7 +1137,7 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	}
 	p->pub.last_seen_ms = text_now_ms();
 	p->last_beacon = now_mono(n);
-	if (moved && p->up && p->conn && !p->doubt_since) {
+	if ((moved || kept) && p->up && p->conn && !p->doubt_since) {
 		/* The peer beacons from a new address while our session with it
 		 * is up: after an address change (or a restart there) that session
 		 * may be a ghost nobody answers on. Ask now; on_tick drops it if
@@ -1158,6 +1219,10 @@ static void on_tick(void *ctx)
 				node_log(n, 1, "%s moved and the old session is silent; dropped",
 					 p->pub.nick);
 				p->doubt_since = 0;
+				/* Kept on its other address's beacons (not a real move):
+				 * dial that one now. */
+				if (p->alt_heard > p->addr_heard && peer_swap_addr(p))
+					peer_persist(n, p);
 				conn_close(p->conn, 0, NERR_TIMEOUT);
 				p->dial_after = 0; /* its beacon gave the new address */
 				p->backoff = NODE_DIAL_BACKOFF_MS;

@@ -3,6 +3,7 @@
  * and a random port, so parallel runs never meet and nothing leaves the host. */
 #include <check.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <poll.h>
 #include <string.h>
 
@@ -248,6 +249,56 @@ START_TEST(parse_group_rejects_anything_else_and_writes_nothing)
 }
 END_TEST
 
+START_TEST(list_ifaces_marks_the_named_interface_picked_and_no_other)
+{
+	const char *lo[] = {"lo"};
+	struct disc_config cfg = {{htonl(0xefff0101u)}, 7, lo, 1};
+	struct disc_ifinfo list[64];
+	size_t n = 999, picked = 0, have_lo = 0;
+	ck_assert_int_eq(disc_list_ifaces(&cfg, list, 64, &n), 0);
+	ck_assert_uint_ge(n, 1);
+	for (size_t i = 0; i < n; i++) {
+		picked += list[i].picked != 0;
+		if (strcmp(list[i].name, "lo") == 0) {
+			have_lo = 1;
+			ck_assert_int_eq(list[i].picked, 1);
+			ck_assert_uint_eq(ntohl(list[i].addr.s_addr), 0x7f000001u);
+			ck_assert(list[i].flags & IFF_LOOPBACK);
+		}
+	}
+	ck_assert_uint_eq(have_lo, 1);
+	ck_assert_uint_eq(picked, 1);
+}
+END_TEST
+
+START_TEST(list_ifaces_in_automatic_mode_never_picks_loopback)
+{
+	struct disc_config cfg = {{htonl(0xefff0101u)}, 7, NULL, 0};
+	struct disc_ifinfo list[64];
+	size_t n = 0;
+	ck_assert_int_eq(disc_list_ifaces(&cfg, list, 64, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (list[i].flags & IFF_LOOPBACK)
+			ck_assert_int_eq(list[i].picked, 0);
+		if (list[i].picked)
+			ck_assert((list[i].flags & (IFF_UP | IFF_MULTICAST)) ==
+				  (IFF_UP | IFF_MULTICAST));
+	}
+}
+END_TEST
+
+START_TEST(list_ifaces_with_an_unknown_name_picks_nothing)
+{
+	const char *bad[] = {"nosuchif9"};
+	struct disc_config cfg = {{htonl(0xefff0101u)}, 7, bad, 1};
+	struct disc_ifinfo list[64];
+	size_t n = 0;
+	ck_assert_int_eq(disc_list_ifaces(&cfg, list, 64, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(list[i].picked, 0);
+}
+END_TEST
+
 Suite *disc_suite(void);
 Suite *disc_suite(void)
 {
@@ -262,6 +313,9 @@ Suite *disc_suite(void)
 	tcase_add_test(ts, send_refuses_an_empty_or_oversized_datagram);
 	tcase_add_test(ts, an_unknown_interface_is_a_network_error);
 	tcase_add_test(ts, open_refuses_a_group_that_is_not_multicast_or_port_0);
+	tcase_add_test(ts, list_ifaces_marks_the_named_interface_picked_and_no_other);
+	tcase_add_test(ts, list_ifaces_in_automatic_mode_never_picks_loopback);
+	tcase_add_test(ts, list_ifaces_with_an_unknown_name_picks_nothing);
 	suite_add_tcase(s, ts);
 	TCase *tp = tcase_create("parse_group");
 	tcase_add_test(tp, parse_group_accepts_multicast_addresses_with_a_port);

@@ -48,6 +48,9 @@ e-sleep-30s	s_e_sleep.sh	LAB_SLEEP=30 LAB_MSGS=100	180
 f-no-multicast	s_f_nomcast.sh	LAB_MSGS=200	120
 g-slow-256kbit	s_g_slow.sh	LAB_RATE=256kbit LAB_MSGS=500	240
 g-slow-64KiB-msg	s_g_slow.sh	LAB_RATE=24kbit LAB_MSGS=1 LAB_PAD=65000 LAB_LIMIT=60	120
+h-doctor	s_h_doctor.sh	LAB_HOSTS=2	60
+i-two-links	s_i_twolinks.sh	LAB_MSGS=50	150
+i-two-links-bind	s_i_twolinks.sh	LAB_MSGS=50 LAB_H2_BIND_ETH1=1	150
 EOF
 }
 short_set() {
