@@ -16,6 +16,8 @@
 #define WIRE_READ 0x06
 #define WIRE_PING 0x07 /* no data: answer with PONG */
 #define WIRE_PONG 0x08 /* no data */
+/* 0x09 is taken by peer exchange (PEERS). */
+#define WIRE_GONE 0x0a /* seq, as ACK's layout: the sender withdrew that message */
 
 #define WIRE_NICK_MAX 32
 #define WIRE_TEXT_MAX 65536

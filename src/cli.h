@@ -28,6 +28,7 @@ struct cli {
 	int64_t timeout_ms;
 	long history_n; /* -n N; 0 = all */
 	int cached;	/* --peers --cached: no probe, no node, nothing created */
+	const char *cancel; /* --outbox --cancel ID */
 	const char *peer;	   /* PEER of --send / --history */
 	char *const *words;	   /* TEXT words of --send */
 	size_t n_words;

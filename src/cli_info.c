@@ -286,6 +286,68 @@ out:
 	return r;
 }
 
+/* --outbox --cancel ID: through the home's running node (which knows what
+ * is in flight), else in the store directly. */
+static int cancel_one(struct cli *cli, struct node *n)
+{
+	uint8_t id[16];
+	char hex[33], line[64], *answer = NULL;
+	int r = node_outbox_find(n, cli->cancel, id);
+	if (r == NERR_USAGE) {
+		cli_error("--cancel wants a message id as --outbox shows it (8 to 32 hex digits), "
+			  "not '%s'",
+			  cli->cancel);
+		return EX_USAGE_;
+	}
+	if (r == NERR_NOTFOUND || r == NERR_AMBIGUOUS) {
+		cli_error(r == NERR_NOTFOUND ? "no message %s waits in the outbox (delivered "
+					       "already, or withdrawn)"
+					     : "several queued messages start with %s; give more of the id",
+			  cli->cancel);
+		return EX_DATAERR_;
+	}
+	if (r != 0) {
+		cli_error("cannot read the outbox: %s", store_errmsg(node_store(n)));
+		return EX_IOERR_;
+	}
+	ncrypto_hex(hex, id, 16);
+	snprintf(line, sizeof line, "cancel\t%s", hex);
+	int c = ctl_request(cli->node.home, line, 5000, &answer);
+	if (c == 0) {
+		if (strncmp(answer, "cancelled\t", 10) == 0)
+			r = 0;
+		else if (strncmp(answer, "error\t75", 9) == 0)
+			r = NERR_BUSY;
+		else
+			r = NERR_NOTFOUND;
+		free(answer);
+	} else if (c == NERR_NOTFOUND) {
+		r = node_cancel(n, id);
+	} else {
+		cli_error("the node running for this home does not answer: %s", nerr_str(c));
+		return EX_UNAVAILABLE_;
+	}
+	if (r == NERR_BUSY) {
+		cli_error("message %s was sent on the current session; its acknowledgement may "
+			  "still come, so it cannot be cancelled now",
+			  hex);
+		return EX_TEMPFAIL_;
+	}
+	if (r == NERR_NOTFOUND) {
+		cli_error("message %s is no longer waiting in the outbox", hex);
+		return EX_DATAERR_;
+	}
+	if (r != 0) {
+		cli_error("cannot cancel message %s: %s", hex, nerr_str(r));
+		return EX_IOERR_;
+	}
+	if (cli->json)
+		printf("{\"id\":\"%s\",\"status\":\"cancelled\"}\n", hex);
+	else
+		printf("cancelled\t%s\n", hex);
+	return EX_OK_;
+}
+
 int cli_info_outbox(struct cli *cli)
 {
 	struct node *n;
@@ -294,6 +356,11 @@ int cli_info_outbox(struct cli *cli)
 	int r = start_offline(cli, &n);
 	if (r != 0)
 		return r;
+	if (cli->cancel) {
+		r = cancel_one(cli, n);
+		node_free(n);
+		return r;
+	}
 	if (store_outbox_list(node_store(n), NULL, &msgs, &count) != 0) {
 		cli_error("cannot read the outbox: %s", store_errmsg(node_store(n)));
 		node_free(n);
@@ -321,8 +388,8 @@ int cli_info_outbox(struct cli *cli)
 		} else {
 			printf("%s\t", ts);
 			put_str(cli, nick);
-			printf("\t%s\t%llu\t%s\t%u\t", fp, (unsigned long long)m->seq,
-			       store_state_name(m->state), (unsigned)m->attempts);
+			printf("\t%s\t%llu\t%s\t%u\t%s\t", fp, (unsigned long long)m->seq,
+			       store_state_name(m->state), (unsigned)m->attempts, id);
 			text_put_escaped(stdout, m->text, m->text_len);
 			fputc('\n', stdout);
 		}

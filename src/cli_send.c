@@ -22,7 +22,7 @@
 #define RESOLVE_RETRY_MS 200
 #define RESOLVE_SETTLE_MS 300 /* after a nick first resolves by discovery */
 
-enum msg_status { ST_WAITING, ST_DELIVERED, ST_REFUSED, ST_FAILED };
+enum msg_status { ST_WAITING, ST_DELIVERED, ST_REFUSED, ST_FAILED, ST_WITHDRAWN };
 
 struct sent {
 	uint8_t id[16];
@@ -55,12 +55,15 @@ struct send_state {
 };
 
 /* The worst code of a batch, in SPEC.md's order 77 > 75 > 0, with a local
- * storage error above a queued message and a bad line (65, not sent) below. */
+ * storage error and a message that expired or was cancelled (69: it will
+ * never be delivered) above a queued message, and a bad line (65, not
+ * sent) below. */
 static int rank(int code)
 {
 	switch (code) {
-	case EX_NOPERM_: return 5;
-	case EX_IOERR_: return 4;
+	case EX_NOPERM_: return 7;
+	case EX_IOERR_: return 6;
+	case EX_UNAVAILABLE_: return 4;
 	case EX_TEMPFAIL_: return 3;
 	case EX_DATAERR_: return 2;
 	case 0: return 0;
@@ -170,19 +173,30 @@ static int queue_text(struct send_state *s, const char *text, size_t len)
 /* Reports come in queueing order, so the match is nearly always the first
  * message still waiting: start there (a scan from msgs[0] made a stream
  * quadratic). */
-static void mark_delivered(struct send_state *s, const uint8_t id[static 16])
+static void mark_done(struct send_state *s, const uint8_t id[static 16], enum msg_status st,
+		      const char *how)
 {
 	while (s->first_waiting < s->n_msgs && s->msgs[s->first_waiting].status != ST_WAITING)
 		s->first_waiting++;
 	for (size_t i = s->first_waiting; i < s->n_msgs; i++) {
 		struct sent *m = &s->msgs[i];
 		if (m->status == ST_WAITING && m->has_id && memcmp(m->id, id, 16) == 0) {
-			m->status = ST_DELIVERED;
+			m->status = st;
 			s->n_waiting--;
-			print_result(s, m, "delivered");
+			print_result(s, m, how);
+			if (st == ST_WITHDRAWN) {
+				cli_error("a message to %s %s before it was delivered", s->cli->peer,
+					  strcmp(how, "expired") == 0 ? "expired" : "was cancelled");
+				note(s, EX_UNAVAILABLE_);
+			}
 			return;
 		}
 	}
+}
+
+static void mark_delivered(struct send_state *s, const uint8_t id[static 16])
+{
+	mark_done(s, id, ST_DELIVERED, "delivered");
 }
 
 static void mark_refused(struct send_state *s)
@@ -218,6 +232,9 @@ static void on_event(void *ctx, const struct node_event *ev)
 	case NODE_EV_PEER_ONLINE:
 	case NODE_EV_PEER_CHANGED: try_resolve(s); break;
 	case NODE_EV_DELIVERED: mark_delivered(s, ev->msg->id); break;
+	case NODE_EV_WITHDRAWN:
+		mark_done(s, ev->msg->id, ST_WITHDRAWN, store_state_name(ev->msg->state));
+		break;
 	case NODE_EV_REFUSED:
 		if (s->resolved && memcmp(ev->peer->key, s->key, 32) == 0)
 			mark_refused(s);
@@ -399,6 +416,9 @@ static void remote_line(struct send_state *s, char *line)
 		mark_delivered(s, id);
 	} else if (strcmp(line, "refused") == 0) {
 		mark_refused(s);
+	} else if ((strcmp(line, "expired") == 0 || strcmp(line, "cancelled") == 0) && f1 &&
+		   ncrypto_unhex(id, 16, f1) == 0) {
+		mark_done(s, id, ST_WITHDRAWN, line);
 	}
 }
 

@@ -70,6 +70,8 @@ static void usage(FILE *f)
 	      "  -n N                --history: only the last N messages\n"
 	      "  --json              JSON Lines output\n"
 	      "  --cached            --peers: what the home knows, without a probe\n"
+	      "  --cancel ID         --outbox: withdraw the queued message ID (or a unique\n"
+	      "                      prefix of at least 8 hex digits)\n"
 	      "  -v, --verbose       log to stderr (repeat for more)\n"
 	      "  -h, --help          this help\n"
 	      "  -V, --version       version\n"
@@ -121,6 +123,7 @@ enum opt_id {
 /* Options for everyday operation (packaging, completion), kept apart. */
 enum opt_ops_id {
 	OPT_CACHED = 512,
+	OPT_CANCEL,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +153,7 @@ static const struct option long_opts[] = {
 	{"version", no_argument, NULL, 'V'},
 	/* everyday operation */
 	{"cached", no_argument, NULL, OPT_CACHED},
+	{"cancel", required_argument, NULL, OPT_CANCEL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -394,6 +398,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case OPT_CACHED: cli.cached = 1; break;
+		case OPT_CANCEL: cli.cancel = optarg; break;
 		case 'v': cli.verbose++; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("natter %s\n", NATTER_VERSION); return 0;
@@ -412,6 +417,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.history_n && mode != MODE_HISTORY) {
 		cli_error("-n goes with --history");
+		return EX_USAGE_;
+	}
+	if (cli.cancel && mode != MODE_OUTBOX) {
+		cli_error("--cancel goes with --outbox");
 		return EX_USAGE_;
 	}
 	if (cli.cached && mode != MODE_PEERS) {

@@ -80,6 +80,7 @@ static void on_node_event(void *ctx, const struct node_event *ev)
 	switch (ev->type) {
 	case NODE_EV_MESSAGE: out.type = NATTER_EV_MESSAGE; break;
 	case NODE_EV_DELIVERED:
+	case NODE_EV_WITHDRAWN:
 	case NODE_EV_READ: out.type = NATTER_EV_STATE; break;
 	case NODE_EV_PEER_ONLINE:
 	case NODE_EV_PEER_OFFLINE:
@@ -263,6 +264,46 @@ void natter_msgs_free(struct natter_msg *msgs, size_t count)
 size_t natter_outbox_count(struct natter *nt)
 {
 	return node_outbox_count(nt->node);
+}
+
+int natter_outbox(struct natter *nt, struct natter_msg **out, size_t *count)
+{
+	struct store_msg *msgs = NULL;
+	size_t c = 0;
+	if (store_outbox_list(node_store(nt->node), NULL, &msgs, &c) != 0)
+		return -1;
+	struct natter_msg *arr = calloc(c + 1, sizeof *arr);
+	if (!arr) {
+		store_msgs_free(msgs, c);
+		return -1;
+	}
+	for (size_t i = 0; i < c; i++) {
+		msg_out(&arr[i], &msgs[i]);
+		arr[i].text = msgs[i].text; /* ownership moves to arr */
+		msgs[i].text = NULL;
+	}
+	store_msgs_free(msgs, c);
+	*out = arr;
+	*count = c;
+	return 0;
+}
+
+int natter_cancel(struct natter *nt, const char *id_prefix, char id[static NATTER_ID_LEN + 1],
+		  const char **why)
+{
+	uint8_t key[16];
+	int r = node_outbox_find(nt->node, id_prefix, key);
+	if (r == 0)
+		r = node_cancel(nt->node, key);
+	switch (r) {
+	case 0: ncrypto_hex(id, key, 16); return 0;
+	case NERR_USAGE: *why = "give 8 to 32 hex digits of the id, as /outbox shows it"; break;
+	case NERR_AMBIGUOUS: *why = "several waiting messages start with that; give more"; break;
+	case NERR_NOTFOUND: *why = "no message with that id waits in the outbox"; break;
+	case NERR_BUSY: *why = "it was sent on this session and may still be delivered"; break;
+	default: *why = nerr_str(r); break;
+	}
+	return -1;
 }
 
 void natter_typing(struct natter *nt, const char *fp)

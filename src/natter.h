@@ -27,6 +27,8 @@ enum natter_state {
 	NATTER_DELIVERED,
 	NATTER_RECEIVED,
 	NATTER_READ,
+	NATTER_EXPIRED,	  /* ours, not delivered before natter.conf's ttl ran out */
+	NATTER_CANCELLED, /* ours, withdrawn with /cancel or --outbox --cancel */
 };
 
 struct natter_peer {
@@ -55,7 +57,7 @@ struct natter_msg {
 
 enum natter_event_type {
 	NATTER_EV_MESSAGE, /* a new message from peer: msg */
-	NATTER_EV_STATE,   /* our message msg changed state (delivered, read) */
+	NATTER_EV_STATE,   /* our message msg changed state (delivered, read, expired, cancelled) */
 	NATTER_EV_PEER,	   /* peer appeared, left, went away or back, changed nick */
 	NATTER_EV_TYPING,  /* peer is typing to us (show for NATTER_TYPING_EXPIRE_MS) */
 	NATTER_EV_REFUSED, /* peer presented another key than the one expected */
@@ -114,6 +116,13 @@ int natter_history(struct natter *nt, const char *fp, size_t n, struct natter_ms
 void natter_msgs_free(struct natter_msg *msgs, size_t count);
 /* Messages waiting in the outbox, every peer. */
 size_t natter_outbox_count(struct natter *nt);
+/* The outbox itself, by peer then seq (withdrawn ones still waiting to be
+ * skipped by their peer included); free with natter_msgs_free. 0 or -1. */
+int natter_outbox(struct natter *nt, struct natter_msg **out, size_t *count);
+/* Cancel the waiting message whose id starts with id_prefix (8 to 32 hex
+ * digits); its whole id into id. 0, or -1 with why set to a short reason. */
+int natter_cancel(struct natter *nt, const char *id_prefix, char id[static NATTER_ID_LEN + 1],
+		  const char **why);
 
 /* The user is typing to fp: sends a typing notice at most every
  * NATTER_TYPING_EVERY_MS. */

@@ -15,6 +15,7 @@
 #include "wire.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -129,6 +130,7 @@ struct node {
 	size_t n_ack_due;
 	uint64_t beacon_timer, reply_timer, tick_timer, ckpt_timer;
 	int64_t last_commit; /* loop time of the last batch commit */
+	int64_t next_expiry; /* wall clock ms of the next look for expired messages */
 	int64_t last_reply;
 	node_event_fn fn;
 	void *ctx;
@@ -170,6 +172,8 @@ static void on_replay_timer(void *ctx);
 static void ctl_report_delivered(struct node *n, const uint8_t id[static 16]);
 static void ctl_report_refused(struct node *n, const struct peer *p);
 static void ctl_flush_subs(struct node *n);
+static void ctl_report_withdrawn(struct node *n, const uint8_t id[static 16], int state);
+static void ctl_report_done(struct node *n, const uint8_t id[static 16], const char *how);
 static void ckpt_consider(struct node *n);
 
 static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
@@ -434,9 +438,15 @@ static void peer_send_window(struct node *n, struct peer *p)
 				     .text_len = m->text_len};
 		memcpy(w.id, m->id, 16);
 		size_t len;
-		if (wire_msg_encode(&w, n->scratch, WIRE_MSG_MAX, &len) != 0)
+		uint8_t type = WIRE_MSG;
+		if (m->state >= STORE_EXPIRED) { /* withdrawn: only its seq goes */
+			type = WIRE_GONE;
+			if (wire_ack_encode(m->seq, n->scratch, 8, &len) != 0)
+				continue;
+		} else if (wire_msg_encode(&w, n->scratch, WIRE_MSG_MAX, &len) != 0) {
 			continue;
-		if (conn_send(p->conn, WIRE_MSG, n->scratch, len) != 0)
+		}
+		if (conn_send(p->conn, type, n->scratch, len) != 0)
 			break;
 		if (!first)
 			first = m->seq;
@@ -752,6 +762,29 @@ static void handle_msg(struct node *n, struct conn *c, struct peer *p, const uin
 		batch_commit(n);
 }
 
+/* The peer withdrew its message seq (expired or cancelled): when it is the
+ * next one we expect, our sequence moves past it, durably (the ACK says so,
+ * and the peer then forgets it). */
+static void handle_gone(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			size_t len)
+{
+	uint64_t seq;
+	int outcome, r;
+	if (wire_ack_decode(&seq, data, len) != 0 || seq == 0) {
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	if ((r = batch_open_durable(n)) != 0 || (r = store_msg_skip(n->store, p->pub.key, seq,
+								    &outcome)) != 0) {
+		node_log(n, 1, "store: cannot skip a withdrawn message: %s", nerr_str(r));
+		conn_close(c, 0, NERR_STORE);
+		return;
+	}
+	if (outcome == STORE_RX_NEW)
+		node_log(n, 2, "%s withdrew message %llu", p->pub.nick, (unsigned long long)seq);
+	ack_due_add(n, p);
+}
+
 /* The first ACK of a session is the peer's last_in for us. Two histories can
  * disagree with it after a restore from an old copy:
  * - it is above every seq we ever assigned: our counter went backwards, and
@@ -827,6 +860,8 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 		p->sent_upto = seq;
 	p->pending = p->pending > removed ? p->pending - removed : 0;
 	for (size_t i = 0; i < count; i++) {
+		if (msgs[i].state >= STORE_EXPIRED)
+			continue; /* a withdrawn one the peer skipped: reported when withdrawn */
 		msgs[i].state = STORE_DELIVERED;
 		emit(n, NODE_EV_DELIVERED, p, &msgs[i]);
 		ctl_report_delivered(n, msgs[i].id);
@@ -908,6 +943,7 @@ static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *dat
 	case WIRE_HELLO: handle_hello(n, c, p, data, len); break;
 	case WIRE_MSG: handle_msg(n, c, p, data, len); break;
 	case WIRE_ACK: handle_ack(n, c, p, data, len); break;
+	case WIRE_GONE: handle_gone(n, c, p, data, len); break;
 	case WIRE_PRESENCE: handle_presence(n, c, p, data, len); break;
 	case WIRE_TYPING:
 		if (len != 0)
@@ -1194,10 +1230,99 @@ static int static_is_connected(struct node *n, const struct static_peer *sp)
 	return 0;
 }
 
+/* Report a message withdrawn (expired or cancelled) and let the recipient
+ * hear of it. */
+static void withdrawn(struct node *n, struct peer *p, struct store_msg *m)
+{
+	emit(n, NODE_EV_WITHDRAWN, p, m);
+	ctl_report_withdrawn(n, m->id, m->state);
+	peer_pump(n, p);
+}
+
+#define NODE_EXPIRY_EVERY_MS 5000
+
+/* Messages queued longer than the ttl ago expire, unless in flight on the
+ * current session (their acknowledgement may be on its way). */
+static void expire_due(struct node *n)
+{
+	int64_t now = text_now_ms();
+	if (n->cfg.msg_ttl_s <= 0 || now < n->next_expiry)
+		return;
+	n->next_expiry = now + NODE_EXPIRY_EVERY_MS;
+	int64_t before = now - n->cfg.msg_ttl_s * 1000;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		struct peer *p = n->peers[i];
+		struct store_msg *msgs = NULL;
+		size_t count = 0;
+		if (p->pending == 0)
+			continue;
+		uint64_t after = p->conn && p->up ? p->sent_upto : 0;
+		if (batch_open_durable(n) != 0 ||
+		    store_outbox_expire(n->store, p->pub.key, after, before, &msgs, &count) != 0) {
+			node_log(n, 1, "store: cannot expire old messages: %s",
+				 store_errmsg(n->store));
+			return;
+		}
+		if (count)
+			node_log(n, 1, "%zu message%s to %s expired undelivered", count,
+				 count == 1 ? "" : "s", p->pub.nick);
+		for (size_t k = 0; k < count; k++)
+			withdrawn(n, p, &msgs[k]);
+		store_msgs_free(msgs, count);
+	}
+}
+
+int node_outbox_find(struct node *n, const char *prefix, uint8_t id[static 16])
+{
+	struct store_msg *msgs = NULL;
+	size_t count = 0, found = 0, len = strlen(prefix);
+	char hex[33], want[33];
+	if (len < 8 || len > 32 || strspn(prefix, "0123456789abcdefABCDEF") != len)
+		return NERR_USAGE;
+	for (size_t i = 0; i <= len; i++)
+		want[i] = (char)tolower((unsigned char)prefix[i]);
+	if (store_outbox_list(n->store, NULL, &msgs, &count) != 0)
+		return NERR_STORE;
+	for (size_t i = 0; i < count; i++) {
+		ncrypto_hex(hex, msgs[i].id, 16);
+		if (strncmp(hex, want, len) == 0 && msgs[i].state < STORE_EXPIRED && found++ == 0)
+			memcpy(id, msgs[i].id, 16);
+	}
+	store_msgs_free(msgs, count);
+	return found == 1 ? 0 : found ? NERR_AMBIGUOUS : NERR_NOTFOUND;
+}
+
+int node_cancel(struct node *n, const uint8_t id[static 16])
+{
+	struct store_msg m;
+	int r = store_msg_get(n->store, id, &m);
+	if (r != 0)
+		return r;
+	struct peer *p = NULL;
+	if (m.dir == STORE_DIR_OUT && !(p = peer_find(n, m.peer)))
+		p = peer_add(n, m.peer);
+	uint64_t seq = m.seq;
+	int out = m.dir == STORE_DIR_OUT;
+	store_msg_clear(&m);
+	if (!out)
+		return NERR_NOTFOUND;
+	if (!p)
+		return NERR_LIMIT;
+	if (p->conn && p->up && seq <= p->sent_upto)
+		return NERR_BUSY;
+	if ((r = batch_open_durable(n)) != 0 ||
+	    (r = store_outbox_end(n->store, id, STORE_CANCELLED, &m)) != 0)
+		return r;
+	withdrawn(n, p, &m);
+	store_msg_clear(&m);
+	return 0;
+}
+
 static void on_tick(void *ctx)
 {
 	struct node *n = ctx;
 	int64_t now = now_mono(n);
+	expire_due(n);
 	for (size_t i = 0; i < n->n_peers; i++) {
 		struct peer *p = n->peers[i];
 		/* Keepalive: a session that stays silent is probed, then dropped,
@@ -1310,8 +1435,9 @@ static void on_ctl_gone(void *ctx, struct ctl_client *cl)
 	}
 }
 
-/* Tell the control client that queued id that it was delivered. */
-static void ctl_report_delivered(struct node *n, const uint8_t id[static 16])
+/* Tell the control client that queued id how it ended: "delivered",
+ * "expired", "cancelled". */
+static void ctl_report_done(struct node *n, const uint8_t id[static 16], const char *how)
 {
 	char line[64], hex[33];
 	for (size_t i = 0; i < NODE_CTL_SUBS; i++) {
@@ -1325,11 +1451,21 @@ static void ctl_report_delivered(struct node *n, const uint8_t id[static 16])
 				memcpy(sb->ids[k], sb->ids[sb->head], 16);
 			sb->head++;
 			ncrypto_hex(hex, id, 16);
-			snprintf(line, sizeof line, "delivered\t%s", hex);
+			snprintf(line, sizeof line, "%s\t%s", how, hex);
 			(void)ctl_client_send(sb->cl, line); /* may drop the client */
 			return;
 		}
 	}
+}
+
+static void ctl_report_delivered(struct node *n, const uint8_t id[static 16])
+{
+	ctl_report_done(n, id, "delivered");
+}
+
+static void ctl_report_withdrawn(struct node *n, const uint8_t id[static 16], int state)
+{
+	ctl_report_done(n, id, store_state_name(state));
 }
 
 static void ctl_flush_subs(struct node *n)
@@ -1449,6 +1585,24 @@ static void ctl_answer_send(struct node *n, struct ctl_client *cl, char *args)
 	n->n_answers++;
 }
 
+/* "cancel ID" (32 hex digits): "cancelled ID", or "error 75 busy" when it
+ * is in flight, "error 65 ..." when it is not waiting; then "end". */
+static void ctl_answer_cancel(struct node *n, struct ctl_client *cl, const char *hex)
+{
+	uint8_t id[16];
+	char buf[96];
+	int r = strlen(hex) == 32 && ncrypto_unhex(id, 16, hex) == 0 ? node_cancel(n, id)
+								       : NERR_USAGE;
+	if (r == 0)
+		snprintf(buf, sizeof buf, "cancelled\t%s", hex);
+	else
+		snprintf(buf, sizeof buf, "error\t%d\t%s",
+			 r == NERR_BUSY ? 75 : r == NERR_NOTFOUND || r == NERR_USAGE ? 65 : 74,
+			 nerr_str(r));
+	if (ctl_client_send(cl, buf) == 0)
+		(void)ctl_client_send(cl, "end");
+}
+
 static void on_ctl_line(void *ctx, struct ctl_client *cl, const char *line)
 {
 	struct node *n = ctx;
@@ -1463,6 +1617,8 @@ static void on_ctl_line(void *ctx, struct ctl_client *cl, const char *line)
 			(void)ctl_client_send(cl, "end");
 	} else if (strncmp(line, "resolve\t", 8) == 0) {
 		ctl_answer_resolve(n, cl, line + 8);
+	} else if (strncmp(line, "cancel\t", 7) == 0) {
+		ctl_answer_cancel(n, cl, line + 7);
 	} else if (strncmp(line, "send\t", 5) == 0 && (copy = strdup(line + 5))) {
 		ctl_answer_send(n, cl, copy);
 		free(copy);

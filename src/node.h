@@ -80,6 +80,7 @@ enum node_event_type {
 	NODE_EV_TYPING,	      /* peer is typing to us */
 	NODE_EV_READ,	      /* peer has read our message msg */
 	NODE_EV_NICK_CONFLICT, /* a new key claims the nick of a known peer */
+	NODE_EV_WITHDRAWN,     /* our message msg (no text) expired or was cancelled: msg->state */
 };
 
 struct node_event {
@@ -121,6 +122,17 @@ int node_peers(struct node *n, struct node_peer **out, size_t *count);
  * and start delivering it. text must be valid UTF-8, 1..65536 bytes. */
 int node_send(struct node *n, const uint8_t key[static 32], const char *text, size_t len,
 	      uint8_t id[static 16], uint64_t *seq) __attribute__((warn_unused_result));
+/* Cancel our undelivered message id: it is never sent again, and the
+ * recipient is told to skip it. NERR_NOTFOUND when it is not waiting in the
+ * outbox (delivered, already withdrawn, or not ours), NERR_BUSY when it was
+ * sent on the current session and its acknowledgement may still come,
+ * NERR_STORE. A NODE_EV_WITHDRAWN follows. */
+int node_cancel(struct node *n, const uint8_t id[static 16]);
+/* The id of the one message still waiting (not withdrawn) in the outbox
+ * whose hex id starts with prefix (8 to 32 hex digits, any case).
+ * NERR_USAGE for a bad prefix, NERR_NOTFOUND, NERR_AMBIGUOUS, NERR_STORE. */
+int node_outbox_find(struct node *n, const char *prefix, uint8_t id[static 16]);
+
 /* A front end has shown message id (a NODE_EV_MESSAGE): recorded with the
  * next commit. Until then, a restart shows it again rather than never; a
  * long-lived node replays unshown messages as events when it starts. */

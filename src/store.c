@@ -69,6 +69,26 @@ static const char *const store_migrations[] = {
     "INSERT INTO unshown (msg) SELECT n FROM messages WHERE shown = 0;"
     "DROP INDEX messages_unshown;"
     "UPDATE messages SET shown = 1 WHERE shown = 0;",
+    /* 4: states 5 (expired) and 6 (cancelled). SQLite cannot change a CHECK
+     * in place: the table is rebuilt (foreign keys are off while migrating,
+     * so the outbox and unshown rows that point at it stay). */
+    "CREATE TABLE messages_v4 ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+    "  peer BLOB NOT NULL CHECK (length(peer) = 32),"
+    "  dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  ts INTEGER NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),"
+    "  shown INTEGER NOT NULL DEFAULT 1,"
+    "  UNIQUE (peer, dir, seq)"
+    ");"
+    "INSERT INTO messages_v4 (n, id, peer, dir, seq, ts, text, state, shown)"
+    "  SELECT n, id, peer, dir, seq, ts, text, state, shown FROM messages;"
+    "DROP TABLE messages;"
+    "ALTER TABLE messages_v4 RENAME TO messages;"
+    "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);",
 };
 
 #define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -114,6 +134,9 @@ enum store_stmt {
 	STMT_MSG_INSERT_RX,
 	STMT_UNSHOWN_ADD,
 	STMT_OUTBOX_RANGE_IDS,
+	STMT_OUTBOX_END,
+	STMT_OUTBOX_EXPIRE_LIST,
+	STMT_OUTBOX_EXPIRE,
 	STMT_COUNT
 };
 
@@ -160,8 +183,18 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_MSG_INSERT_RX] = "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
 			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
     [STMT_UNSHOWN_ADD] = "INSERT INTO unshown (msg) VALUES (?1)",
-    /* MSG_COLS' order, without the text. */
-    [STMT_OUTBOX_RANGE_IDS] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', 0, 0, 0 FROM messages m"
+    /* A withdrawn message stays in the outbox (a tombstone) until acknowledged. */
+    [STMT_OUTBOX_END] = "UPDATE messages SET state = ?2 WHERE id = ?1 AND dir = ?3 AND state < ?4"
+			" AND n IN (SELECT msg FROM outbox)",
+    [STMT_OUTBOX_EXPIRE_LIST] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', ?5, 0, 0"
+				" FROM messages m WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2"
+				" AND m.ts < ?3 AND m.state < ?5 AND m.n IN (SELECT msg FROM outbox)"
+				" ORDER BY m.seq",
+    [STMT_OUTBOX_EXPIRE] = "UPDATE messages SET state = ?5 WHERE peer = ?1 AND dir = ?4"
+			   " AND seq > ?2 AND ts < ?3 AND state < ?5"
+			   " AND n IN (SELECT msg FROM outbox)",
+    /* MSG_COLS' order, without the text (and "queued" for "sent"). */
+    [STMT_OUTBOX_RANGE_IDS] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', m.state, 0, 0 FROM messages m"
 			      " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2 AND m.seq <= ?3"
 			      " AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
@@ -173,9 +206,11 @@ static const char *const store_sql[STMT_COUNT] = {
 		     "  ORDER BY m.ts DESC, m.n DESC LIMIT ?2)"
 		     " ORDER BY ts, n",
     [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
+    /* An acknowledged tombstone keeps its state: the recipient skipped it. */
     [STMT_OUTBOX_DELIVER] = "UPDATE messages SET state = ?3 WHERE n IN (SELECT o.msg"
 			    " FROM outbox o JOIN messages m ON m.n = o.msg"
-			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?5 AND m.seq <= ?2)",
+			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?5 AND m.seq <= ?2"
+			    " AND m.state < 5)",
     [STMT_OUTBOX_DELETE] = "DELETE FROM outbox WHERE msg IN (SELECT n FROM messages"
 			   " WHERE peer = ?1 AND dir = ?3 AND seq > ?4 AND seq <= ?2)",
     /* CROSS JOIN: drive from the (small) outbox; a plain JOIN lets SQLite walk
@@ -191,7 +226,7 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_MSG_SET_SEQ] = "UPDATE messages SET seq = ?2 WHERE id = ?1",
     /* Sent messages the peer no longer has go back to "sent" and into the outbox. */
     [STMT_OUTBOX_REQUEUE_STATE] = "UPDATE messages SET state = ?4 WHERE peer = ?1 AND dir = ?5"
-				  " AND seq BETWEEN ?2 AND ?3"
+				  " AND seq BETWEEN ?2 AND ?3 AND state < 5"
 				  " AND n NOT IN (SELECT msg FROM outbox)",
     [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.n IN (SELECT msg FROM unshown) ORDER BY m.n LIMIT ?1",
@@ -606,10 +641,12 @@ int store_open(struct store **out, const char *path)
 	 * must survive power loss, and NORMAL can lose the last ones. */
 	if ((r = store_exec(st, "PRAGMA synchronous = FULL")) != 0)
 		goto out;
-	if ((r = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
-		goto out;
 	sqlite3_wal_hook(st->db, store_on_wal, st);
+	/* Before foreign keys are on: a migration that rebuilds a table must not
+	 * cascade into the tables that point at it. */
 	if ((r = store_migrate(st)) != 0)
+		goto out;
+	if ((r = store_exec(st, "PRAGMA foreign_keys = ON")) != 0)
 		goto out;
 	if ((r = store_prepare(st)) != 0)
 		goto out;
@@ -644,6 +681,8 @@ const char *store_state_name(int state)
 	case STORE_DELIVERED: return "delivered";
 	case STORE_RECEIVED: return "received";
 	case STORE_READ: return "read";
+	case STORE_EXPIRED: return "expired";
+	case STORE_CANCELLED: return "cancelled";
 	}
 	return "unknown";
 }
@@ -1291,6 +1330,87 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 out:
 	store_reset(s);
 	return r;
+}
+
+_Static_assert(STORE_EXPIRED == 5 && STORE_CANCELLED == 6, "the SQL above spells out 5");
+
+int store_outbox_end(struct store *st, const uint8_t id[static STORE_ID], int state,
+		     struct store_msg *out)
+{
+	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_END];
+	int r;
+	if (state != STORE_EXPIRED && state != STORE_CANCELLED)
+		return NERR_USAGE;
+	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) == 0 &&
+	    (r = store_bind_i64(st, s, 2, state)) == 0 &&
+	    (r = store_bind_i64(st, s, 3, STORE_DIR_OUT)) == 0 &&
+	    (r = store_bind_i64(st, s, 4, STORE_EXPIRED)) == 0 && (r = store_run(st, s)) == 0 &&
+	    sqlite3_changes(st->db) == 0)
+		r = NERR_NOTFOUND;
+	store_reset(s);
+	if (r == 0 && out && (r = store_msg_get(st, id, out)) == 0) {
+		free(out->text);
+		out->text = NULL;
+		out->text_len = 0;
+		if (!(out->text = calloc(1, 1)))
+			r = NERR_NOMEM;
+	}
+	return r;
+}
+
+int store_outbox_expire(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			int64_t before_ms, struct store_msg **out, size_t *n)
+{
+	sqlite3_stmt *list = st->stmt[STMT_OUTBOX_EXPIRE_LIST];
+	sqlite3_stmt *upd = st->stmt[STMT_OUTBOX_EXPIRE];
+	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
+	struct store_msg *msgs = NULL;
+	size_t count = 0;
+	int r;
+	if ((r = store_tx_begin(st)) != 0)
+		return r;
+	for (int pass = 0; pass < 2 && r == 0; pass++) {
+		sqlite3_stmt *s = pass ? upd : list;
+		if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+		    (r = store_bind_i64(st, s, 2, a)) == 0 &&
+		    (r = store_bind_i64(st, s, 3, before_ms)) == 0 &&
+		    (r = store_bind_i64(st, s, 4, STORE_DIR_OUT)) == 0 &&
+		    (r = store_bind_i64(st, s, 5, STORE_EXPIRED)) == 0)
+			r = pass ? store_run(st, s) : store_collect_msgs(st, s, &msgs, &count);
+		store_reset(s);
+	}
+	r = store_tx_end(st, r);
+	if (r != 0) {
+		store_msgs_free(msgs, count);
+		return r;
+	}
+	*out = msgs;
+	*n = count;
+	return 0;
+}
+
+int store_msg_skip(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t seq,
+		   int *outcome)
+{
+	uint64_t last = 0;
+	int r;
+	if (seq == 0 || seq > INT64_MAX)
+		return NERR_USAGE;
+	if ((r = store_get_last_in(st, peer, &last)) != 0)
+		return r;
+	if (seq != last + 1) {
+		*outcome = seq <= last ? STORE_RX_DUP : STORE_RX_GAP;
+		return 0;
+	}
+	if (st->in_batch) {
+		struct store_seqc *c = store_seqc_get(st, peer); /* loaded above */
+		c->last_in = (int64_t)seq;
+		c->in_dirty = 1;
+	} else if ((r = store_set_last_in(st, peer, (int64_t)seq)) != 0) {
+		return r;
+	}
+	*outcome = STORE_RX_NEW;
+	return 0;
 }
 
 int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,

@@ -29,6 +29,8 @@ enum store_state {
 	STORE_DELIVERED = 2, /* out: acknowledged by the recipient, left the outbox */
 	STORE_RECEIVED = 3,  /* in: stored */
 	STORE_READ = 4,	     /* read by its recipient */
+	STORE_EXPIRED = 5,   /* out: its time to live ran out before it was delivered */
+	STORE_CANCELLED = 6, /* out: withdrawn by its sender before it was delivered */
 };
 
 /* What store_msg_receive did with a message. */
@@ -197,8 +199,9 @@ int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **
  * (peer, dir, seq) index: cheap however long the outbox is. */
 int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 		       uint64_t upto, size_t limit, struct store_msg **out, size_t *n) STORE_WUR;
-/* The same without the texts (each text is "", text_len 0), attempts or
- * state: what an acknowledgement needs to report, read cheaply. */
+/* The same without the texts (each text is "", text_len 0) or attempts,
+ * and "queued" for "sent": what an acknowledgement needs to report, read
+ * cheaply (a withdrawn message keeps its state). */
 int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 			   uint64_t upto, struct store_msg **out, size_t *n) STORE_WUR;
 
@@ -225,6 +228,25 @@ int store_mark_shown(struct store *st, const uint8_t id[static STORE_ID]) STORE_
  * (the state is derived from the attempts while it waits in the outbox). NERR_NOTFOUND when id is not in the outbox,
  * NERR_STORE. Only bookkeeping: a caller may ignore a failure. */
 int store_outbox_attempt(struct store *st, const uint8_t id[static STORE_ID], int64_t now_ms);
+/* Withdraw the outbox message id (state `state`: STORE_EXPIRED or
+ * STORE_CANCELLED). It stays in the outbox as a tombstone, sent as GONE so
+ * that the recipient's sequence moves past it, until acknowledged; it is
+ * never sent as a message again. *out (may be NULL) receives the message
+ * without its text. NERR_NOTFOUND when id is not in the outbox or already
+ * withdrawn, NERR_USAGE for another state, NERR_STORE. */
+int store_outbox_end(struct store *st, const uint8_t id[static STORE_ID], int state,
+		     struct store_msg *out) STORE_WUR;
+/* Expire the outbox messages to peer with seq > after queued before
+ * before_ms (their ts), listing them (without texts) in *out.
+ * NERR_STORE, NERR_NOMEM. */
+int store_outbox_expire(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
+			int64_t before_ms, struct store_msg **out, size_t *n) STORE_WUR;
+/* The recipient's side of a GONE: seq was withdrawn by peer. When it is the
+ * next one expected, last_in moves past it (nothing is stored) and *outcome
+ * is STORE_RX_NEW; otherwise STORE_RX_DUP or STORE_RX_GAP as for a message. */
+int store_msg_skip(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t seq,
+		   int *outcome) STORE_WUR;
+
 /* The same for every outbox message to peer with first <= seq <= last, in
  * one statement; *count (may be NULL) is how many there were. NERR_STORE. */
 int store_outbox_attempt_range(struct store *st, const uint8_t peer[static STORE_KEY],

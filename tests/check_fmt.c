@@ -69,10 +69,11 @@ END_TEST
 
 START_TEST(state_marks_are_at_most_two_columns_in_both_charsets)
 {
-	static const enum natter_state states[] = {NATTER_QUEUED, NATTER_SENT, NATTER_DELIVERED,
-						   NATTER_READ};
+	static const enum natter_state states[] = {NATTER_QUEUED,    NATTER_SENT,
+						   NATTER_DELIVERED, NATTER_READ,
+						   NATTER_EXPIRED,   NATTER_CANCELLED};
 	for (int utf8 = 0; utf8 <= 1; utf8++)
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
 			const char *m = fmt_state_mark(states[i], utf8);
 			ck_assert_uint_gt(strlen(m), 0);
 			ck_assert_uint_le(wrap_width(m, strlen(m)), 2);
@@ -83,6 +84,8 @@ START_TEST(state_marks_are_at_most_two_columns_in_both_charsets)
 	ck_assert_str_eq(fmt_state_mark(NATTER_DELIVERED, 1), "\u2713");
 	ck_assert_str_eq(fmt_state_mark(NATTER_READ, 1), "\u2713\u2713");
 	ck_assert_str_ne(fmt_state_mark(NATTER_DELIVERED, 0), fmt_state_mark(NATTER_READ, 0));
+	ck_assert_str_ne(fmt_state_mark(NATTER_EXPIRED, 0), fmt_state_mark(NATTER_CANCELLED, 0));
+	ck_assert_str_ne(fmt_state_mark(NATTER_EXPIRED, 1), fmt_state_mark(NATTER_DELIVERED, 1));
 }
 END_TEST
 

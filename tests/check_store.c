@@ -777,7 +777,7 @@ START_TEST(state_names_match_the_spec)
 	ck_assert_str_eq(store_state_name(STORE_RECEIVED), "received");
 	ck_assert_str_eq(store_state_name(STORE_READ), "read");
 	ck_assert_str_eq(store_state_name(-1), "unknown");
-	ck_assert_str_eq(store_state_name(5), "unknown");
+	ck_assert_str_eq(store_state_name(7), "unknown");
 }
 END_TEST
 
@@ -1781,6 +1781,134 @@ START_TEST(the_log_grows_until_a_checkpoint_is_asked_for)
 }
 END_TEST
 
+START_TEST(withdrawn_messages_stay_as_tombstones_until_acknowledged)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	struct store_msg m;
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	for (unsigned i = 1; i <= 4; i++)
+		queue_ok(st, a, i, 1000 * i, "waiting");
+	id_make(id, 2);
+	ck_assert_int_eq(store_outbox_end(st, id, STORE_DELIVERED, NULL), NERR_USAGE);
+	ck_assert_int_eq(store_outbox_end(st, id, STORE_CANCELLED, &m), 0);
+	ck_assert_int_eq(m.state, STORE_CANCELLED);
+	ck_assert_uint_eq(m.seq, 2);
+	ck_assert_uint_eq(m.text_len, 0);
+	store_msg_clear(&m);
+	ck_assert_int_eq(store_outbox_end(st, id, STORE_EXPIRED, NULL), NERR_NOTFOUND);
+	/* Expire what was queued before 3500 after seq 0: 1 and 3 (2 is withdrawn). */
+	ck_assert_int_eq(store_outbox_expire(st, a, 0, 3500, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ms[0].seq, 1);
+	ck_assert_uint_eq(ms[1].seq, 3);
+	ck_assert_int_eq(ms[0].state, STORE_EXPIRED);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_outbox_expire(st, a, 0, 3500, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	/* In flight (seq <= after) is left alone. */
+	ck_assert_int_eq(store_outbox_expire(st, a, 4, 99999, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	/* The tombstones are still in the outbox, with their states. */
+	ck_assert_int_eq(store_outbox_list(st, a, &ms, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(ms[0].state, STORE_EXPIRED);
+	ck_assert_int_eq(ms[1].state, STORE_CANCELLED);
+	ck_assert_int_eq(ms[2].state, STORE_EXPIRED);
+	ck_assert_int_eq(ms[3].state, STORE_QUEUED);
+	store_msgs_free(ms, n);
+	/* Acknowledged: they leave the outbox and keep their states. */
+	ck_assert_int_eq(store_outbox_ack(st, a, 4, &count), 0);
+	ck_assert_uint_eq(count, 4);
+	ck_assert_int_eq(state_of(st, 1), STORE_EXPIRED);
+	ck_assert_int_eq(state_of(st, 2), STORE_CANCELLED);
+	ck_assert_int_eq(state_of(st, 4), STORE_DELIVERED);
+	ck_assert_str_eq(store_state_name(STORE_EXPIRED), "expired");
+	ck_assert_str_eq(store_state_name(STORE_CANCELLED), "cancelled");
+	/* Requeued after the peer lost them (restore): withdrawn ones stay withdrawn. */
+	ck_assert_int_eq(store_outbox_requeue(st, a, 1, 4, &count), 0);
+	ck_assert_uint_eq(count, 4);
+	ck_assert_int_eq(state_of(st, 1), STORE_EXPIRED);
+	ck_assert_int_eq(state_of(st, 4), STORE_SENT);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(skip_moves_last_in_past_a_withdrawn_seq_only_when_it_is_next)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	int outcome = -1;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	ck_assert_int_eq(receive(st, a, 1, 1, 100, "one"), STORE_RX_NEW);
+	ck_assert_int_eq(store_msg_skip(st, a, 3, &outcome), 0);
+	ck_assert_int_eq(outcome, STORE_RX_GAP);
+	ck_assert_uint_eq(last_in(st, a), 1);
+	ck_assert_int_eq(store_msg_skip(st, a, 2, &outcome), 0);
+	ck_assert_int_eq(outcome, STORE_RX_NEW);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_int_eq(store_msg_skip(st, a, 2, &outcome), 0);
+	ck_assert_int_eq(outcome, STORE_RX_DUP);
+	ck_assert_int_eq(store_msg_skip(st, a, 0, &outcome), NERR_USAGE);
+	/* Inside a batch, through the batch's counters, committed with it. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(store_msg_skip(st, a, 3, &outcome), 0);
+	ck_assert_int_eq(outcome, STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 4, 4, 104, "four"), STORE_RX_NEW);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT last_in FROM seqs"), 4);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 2);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+START_TEST(migration_to_version_4_keeps_the_outbox_and_allows_the_new_states)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_ok(st, a, 1, 100, "one");
+	queue_ok(st, a, 2, 101, "two");
+	ck_assert_int_eq(receive(st, a, 3, 1, 102, "in"), STORE_RX_NEW);
+	store_close(st);
+	/* Back to version 3 as it was: the old CHECK, user_version 3. */
+	raw_exec(h.path, "PRAGMA foreign_keys = OFF;"
+			 "CREATE TABLE m3 AS SELECT * FROM messages;"
+			 "DROP TABLE messages;"
+			 "CREATE TABLE messages (n INTEGER PRIMARY KEY,"
+			 " id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+			 " peer BLOB NOT NULL CHECK (length(peer) = 32),"
+			 " dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+			 " seq INTEGER NOT NULL CHECK (seq >= 1), ts INTEGER NOT NULL,"
+			 " text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+			 " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
+			 " shown INTEGER NOT NULL DEFAULT 1, UNIQUE (peer, dir, seq));"
+			 "INSERT INTO messages SELECT * FROM m3; DROP TABLE m3;"
+			 "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);"
+			 "PRAGMA user_version = 3;");
+	st = open_ok(h.path);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM outbox"), 2);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM unshown"), 1);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	id_make(id, 2);
+	ck_assert_int_eq(store_outbox_end(st, id, STORE_EXPIRED, NULL), 0);
+	ck_assert_int_eq(state_of(st, 2), STORE_EXPIRED);
+	ck_assert_int_eq(state_of(st, 3), STORE_RECEIVED);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -1846,5 +1974,8 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, attempt_range_counts_each_outbox_message_in_the_range_once);
 	STORE_ADD_TEST(s, outbox_range_ids_lists_ids_and_seqs_without_texts);
 	STORE_ADD_TEST(s, the_log_grows_until_a_checkpoint_is_asked_for);
+	STORE_ADD_TEST(s, withdrawn_messages_stay_as_tombstones_until_acknowledged);
+	STORE_ADD_TEST(s, skip_moves_last_in_past_a_withdrawn_seq_only_when_it_is_next);
+	STORE_ADD_TEST(s, migration_to_version_4_keeps_the_outbox_and_allows_the_new_states);
 	return s;
 }

@@ -34,6 +34,8 @@ static void cmd_verify(struct ui *ui, const char *args);
 static void cmd_trust(struct ui *ui, const char *args);
 static void cmd_alias(struct ui *ui, const char *args);
 static void cmd_history(struct ui *ui, const char *args);
+static void cmd_outbox(struct ui *ui, const char *args);
+static void cmd_cancel(struct ui *ui, const char *args);
 static void cmd_clear(struct ui *ui, const char *args);
 static void cmd_help(struct ui *ui, const char *args);
 static void cmd_quit(struct ui *ui, const char *args);
@@ -51,6 +53,9 @@ static const struct cmd_entry cmd_table[] = {
     {"trust", "[PEER]", "mark PEER's key verified once the numbers match", cmd_trust},
     {"alias", "PEER [NAME]", "name PEER locally as NAME (no NAME: remove the alias)", cmd_alias},
     {"history", "[N]", "reload the last N messages (default 200) into this window", cmd_history},
+    {"outbox", "", "list your messages not yet delivered, with their ids", cmd_outbox},
+    {"cancel", "ID", "withdraw a message not yet delivered (ID: 8+ hex digits from /outbox)",
+     cmd_cancel},
     {"clear", "", "empty this window", cmd_clear},
     {"help", "[COMMAND]", "list commands and keys, or explain one command", cmd_help},
     {"quit", "", "leave natter", cmd_quit},
@@ -192,6 +197,58 @@ static void cmd_peers(struct ui *ui, const char *args)
 {
 	(void)args;
 	ui_list_peers(ui, NULL);
+}
+
+static void cmd_outbox(struct ui *ui, const char *args)
+{
+	struct natter_msg *v = NULL;
+	size_t n = 0;
+	if (*args) {
+		cmd_usage(ui, cmd_find("outbox", 6));
+		return;
+	}
+	if (natter_outbox(ui->nt, &v, &n) != 0) {
+		ui_error(ui, NULL, "/outbox: cannot read the outbox");
+		return;
+	}
+	if (n == 0)
+		ui_info(ui, NULL, "the outbox is empty: every message was delivered");
+	else
+		ui_info(ui, NULL, "%zu message%s not yet delivered (/cancel ID withdraws one):", n,
+			n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		struct natter_peer p;
+		char name[FMT_NAME_MAX], when[17], safe[96];
+		if (natter_peer(ui->nt, v[i].peer_fp, &p) == 0)
+			fmt_peer_name(&p, name, sizeof name);
+		else
+			fmt_short_fp(v[i].peer_fp, name);
+		fmt_when(v[i].ts_ms, natter_now_ms(), when);
+		size_t fit = fmt_fit(v[i].text, v[i].text_len, 40, NULL);
+		sanitize_text(v[i].text, fit, safe, sizeof safe, 0);
+		ui_info(ui, NULL, "  %.12s  to %s, %s, %s: %s%s", v[i].id, name, when,
+			v[i].state == NATTER_SENT	? "sent, no answer yet"
+			: v[i].state == NATTER_QUEUED ? "queued"
+			: v[i].state == NATTER_EXPIRED ? "expired (the peer will skip it)"
+						       : "cancelled (the peer will skip it)",
+			safe, fit < v[i].text_len ? "..." : "");
+	}
+	natter_msgs_free(v, n);
+}
+
+static void cmd_cancel(struct ui *ui, const char *args)
+{
+	char id[NATTER_ID_LEN + 1];
+	const char *why = "";
+	if (!*args || strchr(args, ' ')) {
+		cmd_usage(ui, cmd_find("cancel", 6));
+		return;
+	}
+	if (natter_cancel(ui->nt, args, id, &why) != 0) {
+		ui_error(ui, NULL, "/cancel: %s", why);
+		return;
+	}
+	ui_info(ui, NULL, "message %.12s withdrawn: it will not be delivered", id);
 }
 
 static void cmd_nick(struct ui *ui, const char *args)

@@ -44,6 +44,8 @@ const char *fmt_state_mark(enum natter_state s, int utf8)
 	case NATTER_SENT: return utf8 ? "\u2192" : "->";
 	case NATTER_DELIVERED: return utf8 ? "\u2713" : "+";
 	case NATTER_READ: return utf8 ? "\u2713\u2713" : "++";
+	case NATTER_EXPIRED: return utf8 ? "\u2717" : "x";
+	case NATTER_CANCELLED: return utf8 ? "\u2298" : "-";
 	case NATTER_RECEIVED: break;
 	}
 	return "";

@@ -410,6 +410,8 @@ static int ui_state_rank(enum natter_state s)
 	case NATTER_SENT: return 1;
 	case NATTER_DELIVERED: return 2;
 	case NATTER_READ: return 3;
+	case NATTER_EXPIRED:
+	case NATTER_CANCELLED: return 4; /* final: a late "delivered" cannot undo it */
 	case NATTER_RECEIVED: break;
 	}
 	return -1;
