@@ -10,25 +10,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_HELLO    0x01
-#define WIRE_MSG      0x02
-#define WIRE_ACK      0x03
+#define WIRE_HELLO 0x01
+#define WIRE_MSG 0x02
+#define WIRE_ACK 0x03
 #define WIRE_PRESENCE 0x04
-#define WIRE_TYPING   0x05
-#define WIRE_READ     0x06
-#define WIRE_PING     0x07 /* no data: answer with PONG */
-#define WIRE_PONG     0x08 /* no data */
-#define WIRE_PEERS    0x09 /* peer exchange: addresses of peers the sender knows */
+#define WIRE_TYPING 0x05
+#define WIRE_READ 0x06
+#define WIRE_PING 0x07 /* no data: answer with PONG */
+#define WIRE_PONG 0x08 /* no data */
+#define WIRE_PEERS 0x09 /* peer exchange: addresses of peers the sender knows */
 
-#define WIRE_NICK_MAX	    32
-#define WIRE_TEXT_MAX	    65536
-#define WIRE_MSG_HEAD	    (16 + 8 + 8 + 4) /* id | seq | ts_ms | text_len */
-#define WIRE_MSG_MAX	    (WIRE_MSG_HEAD + WIRE_TEXT_MAX)
-#define WIRE_HELLO_MAX	    (1 + WIRE_NICK_MAX + 2)
-#define WIRE_AWAY_MAX	    128
-#define WIRE_PRESENCE_MAX   (2 + WIRE_AWAY_MAX)
-#define WIRE_PEERS_MAX	    32		     /* entries in one PEERS frame */
-#define WIRE_PEER_FIXED	    (32 + 4 + 2 + 1) /* key | ipv4 | port | nick_len */
+#define WIRE_NICK_MAX 32
+#define WIRE_TEXT_MAX 65536
+#define WIRE_MSG_HEAD (16 + 8 + 8 + 4) /* id | seq | ts_ms | text_len */
+#define WIRE_MSG_MAX (WIRE_MSG_HEAD + WIRE_TEXT_MAX)
+#define WIRE_HELLO_MAX (1 + WIRE_NICK_MAX + 2)
+#define WIRE_AWAY_MAX 128
+#define WIRE_PRESENCE_MAX (2 + WIRE_AWAY_MAX)
+#define WIRE_PEERS_MAX 32 /* entries in one PEERS frame */
+#define WIRE_PEER_FIXED (32 + 4 + 2 + 1) /* key | ipv4 | port | nick_len */
 #define WIRE_PEERS_BODY_MAX (1 + WIRE_PEERS_MAX * (WIRE_PEER_FIXED + WIRE_NICK_MAX))
 
 /* PRESENCE: status u8 (0 online, 1 away) | reason_len u8 (0..128) | reason
@@ -69,17 +69,17 @@ struct wire_peer {
  * or a field is over its limit. Decoders: 0 or NERR_SHORT / NERR_TRAILING /
  * NERR_TOOLONG / NERR_EMPTY / NERR_FORMAT / NERR_UTF8; out is written only on success. */
 int wire_hello_encode(const struct wire_hello *h, uint8_t *out, size_t cap, size_t *len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_hello_decode(struct wire_hello *h, const uint8_t *in, size_t len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_msg_encode(const struct wire_msg *m, uint8_t *out, size_t cap, size_t *len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_msg_decode(struct wire_msg *m, const uint8_t *in, size_t len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_presence_encode(const struct wire_presence *p, uint8_t *out, size_t cap, size_t *len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_presence_decode(struct wire_presence *p, const uint8_t *in, size_t len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 /* PEERS: count u8 (0..32) | count entries, no key twice. Encode refuses a
  * count over WIRE_PEERS_MAX or an entry the decoder would reject (NERR_FORMAT,
  * NERR_TOOLONG). Decode writes up to WIRE_PEERS_MAX entries to out (which must
@@ -88,14 +88,14 @@ int wire_presence_decode(struct wire_presence *p, const uint8_t *in, size_t len)
  * NERR_FORMAT. */
 int wire_peers_encode(const struct wire_peer *e, size_t count, uint8_t *out, size_t cap,
 		      size_t *len) __attribute__((warn_unused_result));
-int wire_peers_decode(struct wire_peer out[static WIRE_PEERS_MAX], size_t *count, const uint8_t *in,
-		      size_t len) __attribute__((warn_unused_result));
+int wire_peers_decode(struct wire_peer out[static WIRE_PEERS_MAX], size_t *count,
+		      const uint8_t *in, size_t len) __attribute__((warn_unused_result));
 /* An IPv4 address (network order) a PEERS entry may carry. */
 int wire_peer_addr_ok(struct in_addr a);
 /* ACK: seq u64, the highest contiguous seq the receiver has stored. */
 int wire_ack_encode(uint64_t seq, uint8_t *out, size_t cap, size_t *len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 int wire_ack_decode(uint64_t *seq, const uint8_t *in, size_t len)
-    __attribute__((warn_unused_result));
+	__attribute__((warn_unused_result));
 
 #endif
