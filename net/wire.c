@@ -101,8 +101,8 @@ int wire_presence_encode(const struct wire_presence *p, uint8_t *out, size_t cap
 	if (n > WIRE_AWAY_MAX || (p->away != 0 && p->away != 1))
 		return NERR_TOOLONG;
 	nbuf_writer_init(&w, out, cap);
-	if ((r = nbuf_put_u8(&w, (uint8_t)p->away)) != 0 ||
-	    (r = nbuf_put_u8(&w, (uint8_t)n)) != 0 || (r = nbuf_put_bytes(&w, p->reason, n)) != 0)
+	if ((r = nbuf_put_u8(&w, (uint8_t)p->away)) != 0 || (r = nbuf_put_u8(&w, (uint8_t)n)) != 0 ||
+	    (r = nbuf_put_bytes(&w, p->reason, n)) != 0)
 		return r;
 	*len = w.len;
 	return 0;
