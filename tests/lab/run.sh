@@ -48,6 +48,8 @@ e-sleep-30s	s_e_sleep.sh	LAB_SLEEP=30 LAB_MSGS=100	180
 f-no-multicast	s_f_nomcast.sh	LAB_MSGS=200	120
 g-slow-256kbit	s_g_slow.sh	LAB_RATE=256kbit LAB_MSGS=500	240
 g-slow-64KiB-msg	s_g_slow.sh	LAB_RATE=24kbit LAB_MSGS=1 LAB_PAD=65000 LAB_LIMIT=60	120
+h-pex-static	s_h_pex.sh	LAB_SHARE=static LAB_MSGS=20	120
+h-pex-off	s_h_pex.sh	LAB_SHARE=off	120
 EOF
 }
 short_set() {
@@ -185,7 +187,8 @@ lost: not shown at the receiver when the scenario ended (it may still wait in
 the sender's outbox). recover (s): a = until every host saw every other;
 b, g = lag from the last line written to the last message shown; c = from the
 link's return to the last message shown; d = from the restart at the new
-address; e = from SIGCONT; f = from h1's restart.
+address; e = from SIGCONT; f = from h1's restart; h = from the h2-h3 session
+to h1 listing h3 online.
 EOF
 echo
 if [ -n "${notes//$'\n'/}" ]; then
