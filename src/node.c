@@ -318,6 +318,7 @@ static void handle_peers(struct node *n, struct conn *c, struct peer *p, const u
 			 size_t len);
 static void pex_tick(struct node *n);
 static void pex_update_via(struct node *n);
+static void pex_dial_failed(struct node *n, struct conn *c, int err);
 
 static struct conn_cb conn_callbacks(struct node *n)
 {
@@ -900,6 +901,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 	struct node *n = ctx;
 	struct peer *p = conn_user(c);
 	conns_remove(n, c);
+	pex_dial_failed(n, c, err);
 	for (size_t i = 0; i < n->cfg.n_static_peers; i++) {
 		if (n->statics[i].conn == c) {
 			n->statics[i].conn = NULL;
@@ -1289,12 +1291,8 @@ static int pex_learned_keep(struct node *n, struct pex_learned *e, int64_t now)
 		return 1;
 	}
 	if (q->pub.addr.sin_port != e->addr.sin_port ||
-	    q->pub.addr.sin_addr.s_addr != e->addr.sin_addr.s_addr) {
-		if (!q->pub.addr.sin_port)
-			node_log(n, 1, "learned address of %.8s answered with another key; dropped",
-				 q->pub.fp);
+	    q->pub.addr.sin_addr.s_addr != e->addr.sin_addr.s_addr)
 		return 0;
-	}
 	if (!q->conn)
 		peer_dial(n, q);
 	return 1;
@@ -1335,10 +1333,11 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 	a.sin_port = htons(w->port);
 	struct peer *q = peer_find(n, w->key);
 	struct pex_learned *e = pex_table_find(n->pex, w->key);
-	if (q && (q->up || q->addr_confirmed)) {
+	if (q && (q->up || (q->pex_beacon_at &&
+			    now_mono(n) - q->pex_beacon_at <= NODE_OFFLINE_AFTER_MS))) {
 		if (e)
 			e->heard = now_mono(n);
-		return; /* reached directly: nothing to learn */
+		return; /* reached directly: its own beacon or session says where */
 	}
 	int fresh = !q;
 	if (!q && !(q = peer_add(n, w->key)))
@@ -1358,6 +1357,24 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 	}
 }
 
+/* A PEERS frame replaces what its sender told us before: its entries that
+ * are not in the new list go, unless a session with that peer is up. */
+static void pex_withdraw(struct node *n, const struct peer *p, const struct wire_peer *w,
+			 size_t count)
+{
+	for (size_t i = n->pex->n; i-- > 0;) {
+		struct pex_learned *e = &n->pex->e[i];
+		const struct peer *q;
+		size_t k = 0;
+		if (memcmp(e->from, p->pub.key, 32) != 0)
+			continue;
+		while (k < count && memcmp(w[k].key, e->key, 32) != 0)
+			k++;
+		if (k == count && !((q = peer_find(n, e->key)) && q->up))
+			pex_table_remove(n->pex, e);
+	}
+}
+
 static void handle_peers(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
 			 size_t len)
 {
@@ -1373,8 +1390,31 @@ static void handle_peers(struct node *n, struct conn *c, struct peer *p, const u
 		return;
 	if (!n->pex && !(n->pex = calloc(1, sizeof *n->pex)))
 		return;
+	pex_withdraw(n, p, e, count);
 	for (size_t i = 0; i < count; i++)
 		pex_learn(n, p, &e[i], conn_peer_addr(c)->sin_addr);
+}
+
+/* A dial to a learned address that answered with another key (or ours):
+ * the entry goes, and the address with it, before on_down would call it a
+ * refusal by the peer we expected. */
+static void pex_dial_failed(struct node *n, struct conn *c, int err)
+{
+	struct peer *p = conn_user(c);
+	const struct sockaddr_in *to = conn_peer_addr(c);
+	struct pex_learned *e;
+	char host[INET_ADDRSTRLEN];
+	if (err != NERR_PEERKEY || !p || !n->pex || !conn_is_initiator(c) ||
+	    !(e = pex_table_find(n->pex, p->pub.key)) ||
+	    e->addr.sin_addr.s_addr != to->sin_addr.s_addr || e->addr.sin_port != to->sin_port)
+		return;
+	inet_ntop(AF_INET, &to->sin_addr, host, sizeof host);
+	node_log(n, 1, "learned address %s:%u of %.8s answered with another key; dropped", host,
+		 ntohs(to->sin_port), p->pub.fp);
+	pex_table_remove(n->pex, e);
+	if (p->pub.addr.sin_addr.s_addr == to->sin_addr.s_addr &&
+	    p->pub.addr.sin_port == to->sin_port)
+		p->pub.addr.sin_port = 0;
 }
 
 /* ---- control socket ---- */
