@@ -131,6 +131,25 @@ static void gen_wire_out(const char *name, uint8_t type, const uint8_t *body, si
 	free(buf);
 }
 
+/* PEERS: two entries (ASCII and UTF-8 nicks, ports 7700 and 65535), and none. */
+static void gen_wire_peers(void)
+{
+	struct wire_peer e[2] = {{.port = 7700, .nick = "bob"},
+				 {.port = 65535, .nick = "b\xc3\xb6rk"}};
+	uint8_t out[WIRE_PEERS_BODY_MAX];
+	size_t len;
+	memset(e[0].key, 0x11, 32);
+	memset(e[1].key, 0x22, 32);
+	e[0].addr.s_addr = htonl(0xc6120102); /* 198.18.1.2 */
+	e[1].addr.s_addr = htonl(0x0a000007); /* 10.0.0.7 */
+	if (wire_peers_encode(e, 2, out, sizeof out, &len) != 0)
+		gen_die("peers");
+	gen_wire_out("peers-two", WIRE_PEERS, out, len);
+	if (wire_peers_encode(NULL, 0, out, sizeof out, &len) != 0)
+		gen_die("peers");
+	gen_wire_out("peers-none", WIRE_PEERS, out, len);
+}
+
 static void gen_wire(void)
 {
 	uint8_t out[1024];
@@ -170,6 +189,7 @@ static void gen_wire(void)
 	if (wire_presence_encode(&p2, out, sizeof out, &len) != 0)
 		gen_die("presence");
 	gen_wire_out("presence-online", WIRE_PRESENCE, out, len);
+	gen_wire_peers();
 }
 
 /* frame: a chunking seed byte, then a stream under the fixed key and header. */
