@@ -49,6 +49,7 @@ f-no-multicast	s_f_nomcast.sh	LAB_MSGS=200	120
 g-slow-256kbit	s_g_slow.sh	LAB_RATE=256kbit LAB_MSGS=500	240
 g-slow-64KiB-msg	s_g_slow.sh	LAB_RATE=24kbit LAB_MSGS=1 LAB_PAD=65000 LAB_LIMIT=60	120
 h-pex-static	s_h_pex.sh	LAB_SHARE=static LAB_MSGS=20	120
+h-pex-all	s_h_pex.sh	LAB_SHARE=all LAB_MSGS=20	120
 h-pex-off	s_h_pex.sh	LAB_SHARE=off	120
 EOF
 }
