@@ -95,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] == WIRE_PEERS)
 		fuzz_peers(data + 1, size - 1, out, WIRE_MSG_MAX);
 	else
-		decoders[(uint8_t)(data[0] - WIRE_HELLO) % 4](data + 1, size - 1, out, WIRE_MSG_MAX);
+		decoders[(uint8_t)(data[0] - WIRE_HELLO) % 4](data + 1, size - 1, out,
+							      WIRE_MSG_MAX);
 	free(out);
 	return 0;
 }

@@ -419,8 +419,7 @@ static int key_timeout(struct conf *t, const char *arg, const char *val, char *w
 	return 0;
 }
 
-static int key_share_peers(struct conf *t, const char *arg, const char *val, char *why,
-			   size_t cap)
+static int key_share_peers(struct conf *t, const char *arg, const char *val, char *why, size_t cap)
 {
 	enum pex_mode m;
 	(void)arg;
@@ -665,8 +664,7 @@ static const struct {
 } env_keys[] = {
     {"NATTER_NICK", "nick"}, {"NATTER_IFACE", "iface"},	    {"NATTER_GROUP", "group"},
     {"NATTER_PORT", "port"}, {"NATTER_BIND", "bind"},	    {"NATTER_PEERS", "peer"},
-    {"NATTER_TTL", "ttl"},   {"NATTER_TIMEOUT", "timeout"},
-    {"NATTER_SHARE_PEERS", "share_peers"},
+    {"NATTER_TTL", "ttl"},   {"NATTER_TIMEOUT", "timeout"}, {"NATTER_SHARE_PEERS", "share_peers"},
 };
 
 int conf_from_env(struct conf *c, conf_getenv_fn get, char *why, size_t cap)

@@ -67,7 +67,7 @@ struct peer {
 	size_t pending; /* messages in the outbox for this peer */
 	int64_t pex_beacon_at; /* monotonic ms of its last beacon (peer exchange) */
 	struct {
-		int sent;	   /* a PEERS frame went out on this session */
+		int sent;	    /* a PEERS frame went out on this session */
 		int64_t checked_at; /* monotonic ms */
 		int64_t sent_at;
 		uint8_t digest[16]; /* of the last body sent */
@@ -1267,8 +1267,7 @@ static void pex_send(struct node *n, struct peer *p, int64_t now)
 		return;
 	ncrypto_sha512(digest, body, len, NULL, 0);
 	int same = p->pex_tx.sent && memcmp(digest, p->pex_tx.digest, 16) == 0;
-	if ((!p->pex_tx.sent && count == 0) ||
-	    (same && now - p->pex_tx.sent_at < PEX_REFRESH_MS))
+	if ((!p->pex_tx.sent && count == 0) || (same && now - p->pex_tx.sent_at < PEX_REFRESH_MS))
 		return;
 	if (conn_send(p->conn, WIRE_PEERS, body, len) != 0)
 		return;
@@ -1333,8 +1332,8 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 	a.sin_port = htons(w->port);
 	struct peer *q = peer_find(n, w->key);
 	struct pex_learned *e = pex_table_find(n->pex, w->key);
-	if (q && (q->up || (q->pex_beacon_at &&
-			    now_mono(n) - q->pex_beacon_at <= NODE_OFFLINE_AFTER_MS))) {
+	if (q && (q->up ||
+		  (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= NODE_OFFLINE_AFTER_MS))) {
 		if (e)
 			e->heard = now_mono(n);
 		return; /* reached directly: its own beacon or session says where */
@@ -1347,7 +1346,8 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 		snprintf(q->pub.nick, sizeof q->pub.nick, "%s", w->nick);
 		peer_check_nick(n, q);
 	}
-	if (q->pub.addr.sin_port != a.sin_port || q->pub.addr.sin_addr.s_addr != a.sin_addr.s_addr) {
+	if (q->pub.addr.sin_port != a.sin_port ||
+	    q->pub.addr.sin_addr.s_addr != a.sin_addr.s_addr) {
 		q->pub.addr = a;
 		q->dial_after = 0;
 		q->backoff = NODE_DIAL_BACKOFF_MS;
@@ -1528,8 +1528,8 @@ static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
 		}
 		const char *via = pex_via_name((enum pex_via)p->via);
 		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\t%d\t%s", p->fp,
-			 p->online, addr, (long long)p->last_seen_ms, p->verified, p->nick, p->alias,
-			 p->nick_conflict, via ? via : "-");
+			 p->online, addr, (long long)p->last_seen_ms, p->verified, p->nick,
+			 p->alias, p->nick_conflict, via ? via : "-");
 		if (ctl_client_send(cl, buf) != 0)
 			return;
 	}

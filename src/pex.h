@@ -12,10 +12,10 @@
 
 #include "wire.h"
 
-#define PEX_LEARNED_MAX 64	      /* learned addresses kept */
-#define PEX_EXPIRE_MS (10 * 60000)     /* a learned address nobody confirmed for this long goes */
-#define PEX_CHECK_MS 5000	      /* a recipient's set is looked at (and sent) this often at most */
-#define PEX_REFRESH_MS (4 * 60000)     /* an unchanged set is sent again after this */
+#define PEX_LEARNED_MAX 64	     /* learned addresses kept */
+#define PEX_EXPIRE_MS	(10 * 60000) /* a learned address nobody confirmed for this long goes */
+#define PEX_CHECK_MS	5000 /* a recipient's set is looked at (and sent) this often at most */
+#define PEX_REFRESH_MS	(4 * 60000) /* an unchanged set is sent again after this */
 
 /* share_peers: off (default), static (only to peers we have a --peer address
  * for), all (to every session peer). */

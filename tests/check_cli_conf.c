@@ -13,10 +13,9 @@
 #include "pex.h"
 
 static char dir[64], path[128];
-static const char *const vars[] = {"NATTER_NICK", "NATTER_IFACE",   "NATTER_GROUP",
-				   "NATTER_PORT", "NATTER_BIND",    "NATTER_PEERS",
-				   "NATTER_TTL",  "NATTER_TIMEOUT", "NATTER_CONFIG",
-				   "NATTER_SHARE_PEERS"};
+static const char *const vars[] = {
+    "NATTER_NICK",  "NATTER_IFACE", "NATTER_GROUP",   "NATTER_PORT",   "NATTER_BIND",
+    "NATTER_PEERS", "NATTER_TTL",   "NATTER_TIMEOUT", "NATTER_CONFIG", "NATTER_SHARE_PEERS"};
 
 static void setup(void)
 {

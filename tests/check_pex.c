@@ -93,8 +93,10 @@ END_TEST
 START_TEST(offline_unaddressed_conflicting_peers_and_the_recipient_are_not_shared)
 {
 	struct pex_cand c[5] = {
-	    cand(1, "198.18.1.1", 7700, PEX_VIA_LAN, 10), cand(2, "198.18.1.2", 0, PEX_VIA_LAN, 10),
-	    cand(3, "198.18.1.3", 7700, PEX_VIA_LAN, 10), cand(0xee, "198.18.1.4", 7700, PEX_VIA_LAN, 10),
+	    cand(1, "198.18.1.1", 7700, PEX_VIA_LAN, 10),
+	    cand(2, "198.18.1.2", 0, PEX_VIA_LAN, 10),
+	    cand(3, "198.18.1.3", 7700, PEX_VIA_LAN, 10),
+	    cand(0xee, "198.18.1.4", 7700, PEX_VIA_LAN, 10),
 	    cand(5, "198.18.1.5", 7700, PEX_VIA_LAN, 10),
 	};
 	struct wire_peer out[WIRE_PEERS_MAX];
@@ -189,13 +191,15 @@ Suite *pex_suite(void)
 	suite_add_tcase(s, who);
 	TCase *what = tcase_create("what");
 	tcase_add_test(what, only_lan_and_static_peers_are_shared_never_learned_or_incoming_ones);
-	tcase_add_test(what, offline_unaddressed_conflicting_peers_and_the_recipient_are_not_shared);
+	tcase_add_test(what,
+		       offline_unaddressed_conflicting_peers_and_the_recipient_are_not_shared);
 	tcase_add_test(what, loopback_addresses_go_only_to_a_loopback_recipient);
 	tcase_add_test(what, at_most_32_are_shared_the_most_recently_seen_in_key_order);
 	suite_add_tcase(s, what);
 	TCase *learned = tcase_create("learned");
 	tcase_add_test(learned, the_learned_table_keeps_64_dropping_the_one_heard_of_longest_ago);
-	tcase_add_test(learned, a_learned_entry_is_refreshed_by_a_new_mention_and_expires_without_one);
+	tcase_add_test(learned,
+		       a_learned_entry_is_refreshed_by_a_new_mention_and_expires_without_one);
 	suite_add_tcase(s, learned);
 	return s;
 }
