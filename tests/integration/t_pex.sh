@@ -8,12 +8,14 @@
 GROUP2="239.255.$(($(rnd) % 250 + 1)).$(($(rnd) % 250 + 1)):$((20000 + $(rnd) % 40000))"
 [ "$GROUP2" != "$GROUP" ] || GROUP2="239.254.1.1:$((20000 + $(rnd) % 40000))"
 CPORT=$((20000 + $(rnd) % 40000))
+APORT=$((20000 + $(rnd) % 40000))
+[ "$APORT" != "$CPORT" ] || APORT=$((APORT + 1))
 json() { n "$1" --peers --json 2>/dev/null; }
 online() { json "$1" | grep -q "\"nick\":\"$2\",.*\"online\":true"; }
 
 start carol --group "$GROUP2" --port "$CPORT" -vv
 wait_for 5 test -S "$T/carol/ctl.sock" || fail "carol did not start"
-start alice
+start alice --port "$APORT"
 start bob --peer "127.0.0.1:$CPORT" --share-peers -vv
 wait_for 10 online bob alice || fail "bob never saw alice: $(json bob)"
 wait_for 10 online bob carol || fail "bob never reached carol: $(json bob)"
@@ -26,6 +28,18 @@ has "$T/bob.err" "told carol about 1 peer" || fail "bob's log shows no PEERS to 
 has "$T/carol.err" "learned alice" || fail "carol's log shows nothing learned"
 expect_rc 0 n alice --timeout 10 --send carol "across the link"
 wait_for 5 has "$T/carol.out" "across the link" || fail "carol did not show the message"
+
+# alice goes; another key (mallory) takes her port: carol's redial of the
+# learned address shows the wrong key, and the learned entry is dropped.
+stop alice
+"$NATTER" --home "$T/mallory" --iface lo --bind 127.0.0.1 --port "$APORT" \
+	--group "239.252.1.1:$((20000 + $(rnd) % 40000))" --nick mallory --listen \
+	>"$T/mallory.out" 2>"$T/mallory.err" &
+PIDS="$PIDS $!"
+wait_for 20 has "$T/carol.err" "answered with another key; dropped" ||
+	fail "carol kept alice's learned address after it showed another key"
+json carol | grep '"nick":"alice",' | grep -q '"via":"exchange"' &&
+	fail "carol still lists alice via exchange: $(json carol)"
 
 # Sharing off: the same shape, nothing crosses.
 GROUP3="239.253.$(($(rnd) % 250 + 1)).$(($(rnd) % 250 + 1)):$((20000 + $(rnd) % 40000))"
