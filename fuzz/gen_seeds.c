@@ -394,11 +394,13 @@ static void gen_conf(void)
 		      "group = 239.255.1.2:7701\nport = 0\nbind = 127.0.0.1\n"
 		      "peer = 127.0.0.1:7700, 10.0.0.2:7700\nalias bob = 06f02171\n"
 		      "alias carol = carol\ncolor = never\nttl = 1w2d3h4m5s\ntimeout = 2.5\n"
-		      "color_bar = white on blue\ncolor_mark = 208\ncolor_info = default\n");
+		      "color_bar = white on blue\ncolor_mark = 208\ncolor_info = default\n"
+		      "share_peers = static\n");
 	gen_write_str("conf", "bad-values",
 		      "nick =\niface = lo,,eth0\ngroup = 10.0.0.1:7701\nport = 65536\n"
 		      "bind = ::1\npeer = x:1\nalias = bob\ncolor = blue\nttl = 7y\n"
-		      "timeout = -1\ncolour = auto\n\"quoted\" = \"value\"\n");
+		      "timeout = -1\ncolour = auto\n\"quoted\" = \"value\"\n"
+		      "share_peers = on\n");
 }
 
 int main(int argc, char **argv)
