@@ -1306,8 +1306,8 @@ static void pex_tick(struct node *n)
 				pex_table_remove(n->pex, &n->pex->e[i]);
 		(void)pex_table_expire(n->pex, now);
 	}
-	if (n->cfg.share_peers == PEX_OFF)
-		return;
+	if (n->cfg.share_peers == PEX_OFF || n->cfg.transient)
+		return; /* a --send's own node neither tells nor learns */
 	for (size_t i = 0; i < n->n_peers; i++) {
 		struct peer *p = n->peers[i];
 		if (p->up && p->conn && p->synced &&
