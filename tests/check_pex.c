@@ -71,6 +71,16 @@ START_TEST(modes_parse_off_static_all_and_nothing_else)
 }
 END_TEST
 
+START_TEST(via_names_are_lan_static_exchange_incoming_or_none)
+{
+	ck_assert_str_eq(pex_via_name(PEX_VIA_LAN), "lan");
+	ck_assert_str_eq(pex_via_name(PEX_VIA_STATIC), "static");
+	ck_assert_str_eq(pex_via_name(PEX_VIA_EXCHANGE), "exchange");
+	ck_assert_str_eq(pex_via_name(PEX_VIA_INCOMING), "incoming");
+	ck_assert_ptr_null(pex_via_name(PEX_VIA_NONE));
+}
+END_TEST
+
 START_TEST(only_lan_and_static_peers_are_shared_never_learned_or_incoming_ones)
 {
 	struct pex_cand c[5] = {
@@ -188,6 +198,7 @@ Suite *pex_suite(void)
 	tcase_add_test(who, sharing_static_shares_only_with_static_peers);
 	tcase_add_test(who, sharing_all_shares_with_every_session_peer);
 	tcase_add_test(who, modes_parse_off_static_all_and_nothing_else);
+	tcase_add_test(who, via_names_are_lan_static_exchange_incoming_or_none);
 	suite_add_tcase(s, who);
 	TCase *what = tcase_create("what");
 	tcase_add_test(what, only_lan_and_static_peers_are_shared_never_learned_or_incoming_ones);
