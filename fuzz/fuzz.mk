@@ -36,6 +36,8 @@ FUZZ_SRC_gen := net/beacon.c net/wire.c net/frame.c net/noise.c net/nbuf.c net/n
 	net/nerr.c net/utf8.c
 # conf.c checks nicks with net/utf8.c.
 FUZZ_SRC_conf += net/utf8.c net/nbuf.c
+# and share_peers with src/pex.c (which checks addresses with net/wire.c).
+FUZZ_SRC_conf += src/pex.c net/wire.c
 
 # Succeeds when FUZZ_CC can link a libFuzzer target with the sanitizers and
 # pkg-config knows the libraries.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The frame body decoders on arbitrary bytes (the first input byte, the frame
- * type, picks HELLO, MSG, ACK or PRESENCE; modulo 4): whatever a decoder accepts must re-encode to
- * exactly the bytes it came from, since the format has one encoding per value. */
+ * type, picks PEERS when it is 0x09, else HELLO, MSG, ACK or PRESENCE; modulo 4):
+ * whatever a decoder accepts must re-encode to exactly the bytes it came from,
+ * since the format has one encoding per value. */
 #include "fuzz.h"
 #include "nerr.h"
 #include "wire.h"
@@ -68,6 +69,18 @@ static void fuzz_presence(const uint8_t *in, size_t len, uint8_t *out, size_t ca
 	fuzz_same("PRESENCE", wire_presence_encode(&p, out, cap, &outlen), out, outlen, in, len);
 }
 
+static void fuzz_peers(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
+{
+	struct wire_peer e[WIRE_PEERS_MAX];
+	size_t count = 0, outlen = 0;
+	if (wire_peers_decode(e, &count, in, len) != 0)
+		return;
+	FUZZ_CHECK(count <= WIRE_PEERS_MAX && len <= WIRE_PEERS_BODY_MAX);
+	for (size_t i = 0; i < count; i++)
+		FUZZ_CHECK(e[i].port != 0 && wire_peer_addr_ok(e[i].addr) && e[i].nick[0] != '\0');
+	fuzz_same("PEERS", wire_peers_encode(e, count, out, cap, &outlen), out, outlen, in, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static void (*const decoders[4])(const uint8_t *, size_t, uint8_t *,
@@ -79,7 +92,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!(out = malloc(WIRE_MSG_MAX)))
 		abort();
 	/* The selector is the frame type, as in a frame body: 1 HELLO .. 4 PRESENCE. */
-	decoders[(uint8_t)(data[0] - WIRE_HELLO) % 4](data + 1, size - 1, out, WIRE_MSG_MAX);
+	if (data[0] == WIRE_PEERS)
+		fuzz_peers(data + 1, size - 1, out, WIRE_MSG_MAX);
+	else
+		decoders[(uint8_t)(data[0] - WIRE_HELLO) % 4](data + 1, size - 1, out,
+							      WIRE_MSG_MAX);
 	free(out);
 	return 0;
 }

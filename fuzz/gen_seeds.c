@@ -131,6 +131,25 @@ static void gen_wire_out(const char *name, uint8_t type, const uint8_t *body, si
 	free(buf);
 }
 
+/* PEERS: two entries (ASCII and UTF-8 nicks, ports 7700 and 65535), and none. */
+static void gen_wire_peers(void)
+{
+	struct wire_peer e[2] = {{.port = 7700, .nick = "bob"},
+				 {.port = 65535, .nick = "b\xc3\xb6rk"}};
+	uint8_t out[WIRE_PEERS_BODY_MAX];
+	size_t len;
+	memset(e[0].key, 0x11, 32);
+	memset(e[1].key, 0x22, 32);
+	e[0].addr.s_addr = htonl(0xc6120102); /* 198.18.1.2 */
+	e[1].addr.s_addr = htonl(0x0a000007); /* 10.0.0.7 */
+	if (wire_peers_encode(e, 2, out, sizeof out, &len) != 0)
+		gen_die("peers");
+	gen_wire_out("peers-two", WIRE_PEERS, out, len);
+	if (wire_peers_encode(NULL, 0, out, sizeof out, &len) != 0)
+		gen_die("peers");
+	gen_wire_out("peers-none", WIRE_PEERS, out, len);
+}
+
 static void gen_wire(void)
 {
 	uint8_t out[1024];
@@ -170,6 +189,7 @@ static void gen_wire(void)
 	if (wire_presence_encode(&p2, out, sizeof out, &len) != 0)
 		gen_die("presence");
 	gen_wire_out("presence-online", WIRE_PRESENCE, out, len);
+	gen_wire_peers();
 }
 
 /* frame: a chunking seed byte, then a stream under the fixed key and header. */
@@ -374,11 +394,13 @@ static void gen_conf(void)
 		      "group = 239.255.1.2:7701\nport = 0\nbind = 127.0.0.1\n"
 		      "peer = 127.0.0.1:7700, 10.0.0.2:7700\nalias bob = 06f02171\n"
 		      "alias carol = carol\ncolor = never\nttl = 1w2d3h4m5s\ntimeout = 2.5\n"
-		      "color_bar = white on blue\ncolor_mark = 208\ncolor_info = default\n");
+		      "color_bar = white on blue\ncolor_mark = 208\ncolor_info = default\n"
+		      "share_peers = static\n");
 	gen_write_str("conf", "bad-values",
 		      "nick =\niface = lo,,eth0\ngroup = 10.0.0.1:7701\nport = 65536\n"
 		      "bind = ::1\npeer = x:1\nalias = bob\ncolor = blue\nttl = 7y\n"
-		      "timeout = -1\ncolour = auto\n\"quoted\" = \"value\"\n");
+		      "timeout = -1\ncolour = auto\n\"quoted\" = \"value\"\n"
+		      "share_peers = on\n");
 }
 
 int main(int argc, char **argv)

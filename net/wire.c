@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* HELLO, MSG and ACK bodies through the bounded buffer API. */
+/* HELLO, MSG, ACK, PRESENCE and PEERS bodies through the bounded buffer API. */
 #include "wire.h"
 #include "nbuf.h"
 #include "nerr.h"
 #include "utf8.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 int wire_hello_encode(const struct wire_hello *h, uint8_t *out, size_t cap, size_t *len)
@@ -152,5 +153,100 @@ int wire_ack_decode(uint64_t *seq, const uint8_t *in, size_t len)
 	if ((e = nbuf_get_u64(&r, &v)) != 0 || (e = nbuf_expect_end(&r)) != 0)
 		return e;
 	*seq = v;
+	return 0;
+}
+
+int wire_peer_addr_ok(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+	return (h >> 24) != 0 && h < 0xe0000000u;
+}
+
+static int peer_entry_check(const struct wire_peer *e)
+{
+	size_t n = strnlen(e->nick, WIRE_NICK_MAX + 1);
+	if (n == 0 || n > WIRE_NICK_MAX)
+		return NERR_TOOLONG;
+	if (e->port == 0 || !wire_peer_addr_ok(e->addr) ||
+	    utf8_check_nick((const uint8_t *)e->nick, n) != 0)
+		return NERR_FORMAT;
+	return 0;
+}
+
+int wire_peers_encode(const struct wire_peer *e, size_t count, uint8_t *out, size_t cap,
+		      size_t *len)
+{
+	struct nbuf_writer w;
+	int r;
+	if (count > WIRE_PEERS_MAX)
+		return NERR_TOOLONG;
+	nbuf_writer_init(&w, out, cap);
+	if ((r = nbuf_put_u8(&w, (uint8_t)count)) != 0)
+		return r;
+	for (size_t i = 0; i < count; i++) {
+		size_t n = strlen(e[i].nick);
+		if ((r = peer_entry_check(&e[i])) != 0)
+			return r;
+		for (size_t k = 0; k < i; k++)
+			if (memcmp(e[k].key, e[i].key, 32) == 0)
+				return NERR_FORMAT;
+		if ((r = nbuf_put_bytes(&w, e[i].key, 32)) != 0 ||
+		    (r = nbuf_put_bytes(&w, &e[i].addr.s_addr, 4)) != 0 ||
+		    (r = nbuf_put_u16(&w, e[i].port)) != 0 ||
+		    (r = nbuf_put_u8(&w, (uint8_t)n)) != 0 ||
+		    (r = nbuf_put_bytes(&w, e[i].nick, n)) != 0)
+			return r;
+	}
+	*len = w.len;
+	return 0;
+}
+
+static int peer_entry_get(struct nbuf_reader *r, struct wire_peer *e)
+{
+	const uint8_t *nick;
+	uint8_t n;
+	int err;
+	if ((err = nbuf_get_bytes(r, e->key, 32)) != 0 ||
+	    (err = nbuf_get_bytes(r, &e->addr.s_addr, 4)) != 0 ||
+	    (err = nbuf_get_u16(r, &e->port)) != 0 || (err = nbuf_get_u8(r, &n)) != 0)
+		return err;
+	if (n == 0)
+		return NERR_EMPTY;
+	if (n > WIRE_NICK_MAX)
+		return NERR_TOOLONG;
+	if ((err = nbuf_get_ref(r, &nick, n)) != 0)
+		return err;
+	if ((err = utf8_check_nick(nick, n)) != 0)
+		return err;
+	if (e->port == 0 || !wire_peer_addr_ok(e->addr))
+		return NERR_FORMAT;
+	memcpy(e->nick, nick, n);
+	e->nick[n] = '\0';
+	return 0;
+}
+
+int wire_peers_decode(struct wire_peer out[static WIRE_PEERS_MAX], size_t *count, const uint8_t *in,
+		      size_t len)
+{
+	struct wire_peer tmp[WIRE_PEERS_MAX];
+	struct nbuf_reader r;
+	uint8_t n;
+	int e;
+	nbuf_reader_init(&r, in, len);
+	if ((e = nbuf_get_u8(&r, &n)) != 0)
+		return e;
+	if (n > WIRE_PEERS_MAX)
+		return NERR_TOOLONG;
+	for (size_t i = 0; i < n; i++) {
+		if ((e = peer_entry_get(&r, &tmp[i])) != 0)
+			return e;
+		for (size_t k = 0; k < i; k++)
+			if (memcmp(tmp[k].key, tmp[i].key, 32) == 0)
+				return NERR_FORMAT;
+	}
+	if ((e = nbuf_expect_end(&r)) != 0)
+		return e;
+	memcpy(out, tmp, n * sizeof tmp[0]);
+	*count = n;
 	return 0;
 }

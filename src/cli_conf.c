@@ -116,6 +116,8 @@ int cli_conf_apply(struct cli *cli, struct cli_conf *cc, unsigned given, const c
 	}
 	if (use & CONF_BIT(CONF_TIMEOUT))
 		cli->timeout_ms = c->timeout_ms;
+	if (use & CONF_BIT(CONF_SHARE_PEERS))
+		nc->share_peers = c->share_peers;
 	nc->no_read_receipts = !c->read_receipts;
 	nc->msg_ttl_s = c->ttl_s;
 	cli->conf = c;

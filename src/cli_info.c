@@ -5,6 +5,7 @@
 #include "ctl.h"
 #include "ncrypto.h"
 #include "nerr.h"
+#include "pex.h"
 #include "safety.h"
 #include "text.h"
 
@@ -81,7 +82,12 @@ static void print_peer(struct cli *cli, const struct node_peer *p)
 			put_str(cli, p->alias);
 		else
 			fputs("null", stdout);
-		printf(",\"nick_conflict\":%s}\n", p->nick_conflict ? "true" : "false");
+		printf(",\"nick_conflict\":%s,\"via\":", p->nick_conflict ? "true" : "false");
+		const char *via = pex_via_name((enum pex_via)p->via);
+		if (via)
+			printf("\"%s\"}\n", via);
+		else
+			fputs("null}\n", stdout);
 	} else {
 		put_str(cli, p->nick);
 		printf("\t%s\t%s\t%s\t%s%s%s\n", p->fp, p->online ? "online" : "offline",
@@ -93,9 +99,9 @@ static void print_peer(struct cli *cli, const struct node_peer *p)
 /* Parse the running node's "peers" answer (see node.c on_ctl). */
 static int parse_peer_line(char *line, struct node_peer *p)
 {
-	char *f[10];
+	char *f[11];
 	size_t nf = 0;
-	for (char *s = line; nf < 10; nf++) {
+	for (char *s = line; nf < 11; nf++) {
 		f[nf] = s;
 		char *tab = strchr(s, '\t');
 		if (!tab) {
@@ -105,7 +111,7 @@ static int parse_peer_line(char *line, struct node_peer *p)
 		*tab = '\0';
 		s = tab + 1;
 	}
-	if (nf != 9 || strcmp(f[0], "peer") != 0 || strlen(f[1]) != 64)
+	if ((nf != 9 && nf != 10) || strcmp(f[0], "peer") != 0 || strlen(f[1]) != 64)
 		return -1;
 	memset(p, 0, sizeof *p);
 	snprintf(p->fp, sizeof p->fp, "%s", f[1]);
@@ -123,6 +129,9 @@ static int parse_peer_line(char *line, struct node_peer *p)
 	snprintf(p->nick, sizeof p->nick, "%s", f[6]);
 	snprintf(p->alias, sizeof p->alias, "%s", f[7]);
 	p->nick_conflict = strcmp(f[8], "1") == 0;
+	for (int v = PEX_VIA_LAN; nf == 10 && v <= PEX_VIA_INCOMING; v++)
+		if (strcmp(f[9], pex_via_name((enum pex_via)v)) == 0)
+			p->via = v;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "conf.h"
 #include "nerr.h"
 #include "node.h"
+#include "pex.h"
 #include "utf8.h"
 
 #include <arpa/inet.h>
@@ -418,6 +419,18 @@ static int key_timeout(struct conf *t, const char *arg, const char *val, char *w
 	return 0;
 }
 
+static int key_share_peers(struct conf *t, const char *arg, const char *val, char *why, size_t cap)
+{
+	enum pex_mode m;
+	(void)arg;
+	if (pex_mode_parse(val, &m) != 0) {
+		snprintf(why, cap, "expected off, static or all");
+		return -1;
+	}
+	t->share_peers = (int)m;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	enum conf_key key;
@@ -436,6 +449,7 @@ static const struct {
     {"color", CONF_COLOR, key_color, 0},
     {"ttl", CONF_TTL, key_ttl, 0},
     {"timeout", CONF_TIMEOUT, key_timeout, 0},
+    {"share_peers", CONF_SHARE_PEERS, key_share_peers, 0},
     {"color_bar", CONF_ELEMENT_COLORS, key_color_bar, 0},
     {"color_activity", CONF_ELEMENT_COLORS, key_color_activity, 0},
     {"color_error", CONF_ELEMENT_COLORS, key_color_error, 0},
@@ -650,7 +664,7 @@ static const struct {
 } env_keys[] = {
     {"NATTER_NICK", "nick"}, {"NATTER_IFACE", "iface"},	    {"NATTER_GROUP", "group"},
     {"NATTER_PORT", "port"}, {"NATTER_BIND", "bind"},	    {"NATTER_PEERS", "peer"},
-    {"NATTER_TTL", "ttl"},   {"NATTER_TIMEOUT", "timeout"},
+    {"NATTER_TTL", "ttl"},   {"NATTER_TIMEOUT", "timeout"}, {"NATTER_SHARE_PEERS", "share_peers"},
 };
 
 int conf_from_env(struct conf *c, conf_getenv_fn get, char *why, size_t cap)
@@ -705,6 +719,8 @@ void conf_overlay(struct conf *dst, const struct conf *src)
 		dst->ttl_s = src->ttl_s;
 	if (s & CONF_BIT(CONF_TIMEOUT))
 		dst->timeout_ms = src->timeout_ms;
+	if (s & CONF_BIT(CONF_SHARE_PEERS))
+		dst->share_peers = src->share_peers;
 	if (s & CONF_BIT(CONF_ELEMENT_COLORS)) {
 		memcpy(dst->element_fg, src->element_fg, sizeof dst->element_fg);
 		memcpy(dst->element_bg, src->element_bg, sizeof dst->element_bg);

@@ -37,6 +37,7 @@ enum conf_key {
 	CONF_TTL,
 	CONF_TIMEOUT,
 	CONF_ELEMENT_COLORS, /* any color_<element> key (only the file has them) */
+	CONF_SHARE_PEERS,
 	CONF_NKEYS
 };
 #define CONF_BIT(k) (1u << (k))
@@ -80,6 +81,7 @@ struct conf {
 	int16_t element_bg[CONF_NELEMENTS];
 	int64_t ttl_s;	    /* outgoing messages expire after this; 0 never (default) */
 	int64_t timeout_ms; /* --send's wait (default 10 s) */
+	int share_peers;    /* enum pex_mode: tell peers about our peers (default off) */
 };
 
 /* Receives one warning, without "natter: " and without a newline. */
@@ -112,7 +114,7 @@ int conf_load(struct conf *c, const char *path, const char *shown, conf_warn_fn 
 	      char *why, size_t cap) __attribute__((warn_unused_result));
 
 /* The NATTER_* variables (NATTER_NICK, _IFACE, _GROUP, _PORT, _BIND, _PEERS,
- * _TTL, _TIMEOUT) that get returns non-empty, over c. 0, or NERR_FORMAT at
+ * _TTL, _TIMEOUT, _SHARE_PEERS) that get returns non-empty, over c. 0, or NERR_FORMAT at
  * the first bad one with "bad NATTER_X "value": ..." in why. */
 int conf_from_env(struct conf *c, conf_getenv_fn get, char *why, size_t cap)
     __attribute__((warn_unused_result));

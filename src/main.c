@@ -4,6 +4,7 @@
 #include "disc.h"
 #include "doctor.h"
 #include "ncrypto.h"
+#include "pex.h"
 #include "nerr.h"
 
 #include <arpa/inet.h>
@@ -56,7 +57,7 @@ static void usage(FILE *f)
 	      "                      $XDG_CONFIG_HOME/natter/natter.conf); see natter.conf(5).\n"
 	      "                      Options beat NATTER_NICK, NATTER_IFACE, NATTER_GROUP,\n"
 	      "                      NATTER_PORT, NATTER_BIND, NATTER_PEERS, NATTER_TIMEOUT,\n"
-	      "                      NATTER_TTL, which beat the file\n"
+	      "                      NATTER_TTL, NATTER_SHARE_PEERS, which beat the file\n"
 	      "  --no-config         read no settings file\n"
 	      "  --nick NAME         display name, remembered in the home\n"
 	      "  --iface IF          interface name or IPv4 address for discovery (repeatable;\n"
@@ -65,6 +66,8 @@ static void usage(FILE *f)
 	      "  --bind ADDR         TCP listen address (default all)\n"
 	      "  --port N            TCP listen port, 0 for any free one (default 7700)\n"
 	      "  --peer HOST:PORT    a peer to reach without multicast (repeatable)\n"
+	      "  --share-peers[=MODE] tell peers the addresses of our peers: off (default),\n"
+	      "                      static (only --peer peers; the default MODE) or all\n"
 	      "  --timeout SECS      how long --send waits for delivery (default 10)\n"
 	      "                      (--doctor: how long it listens for beacons, default 3)\n"
 	      "  -n N                --history: only the last N messages\n"
@@ -124,6 +127,7 @@ enum opt_id {
 enum opt_ops_id {
 	OPT_CACHED = 512,
 	OPT_CANCEL,
+	OPT_SHARE_PEERS,
 };
 
 static const struct option long_opts[] = {
@@ -154,6 +158,7 @@ static const struct option long_opts[] = {
 	/* everyday operation */
 	{"cached", no_argument, NULL, OPT_CACHED},
 	{"cancel", required_argument, NULL, OPT_CANCEL},
+	{"share-peers", optional_argument, NULL, OPT_SHARE_PEERS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -225,6 +230,7 @@ static unsigned opt_conf_bit(int opt)
 	case OPT_PORT: return CONF_BIT(CONF_PORT);
 	case OPT_PEER: return CONF_BIT(CONF_PEER);
 	case OPT_TIMEOUT: return CONF_BIT(CONF_TIMEOUT);
+	case OPT_SHARE_PEERS: return CONF_BIT(CONF_SHARE_PEERS);
 	default: return 0;
 	}
 }
@@ -399,6 +405,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CACHED: cli.cached = 1; break;
 		case OPT_CANCEL: cli.cancel = optarg; break;
+		case OPT_SHARE_PEERS: {
+			enum pex_mode m = PEX_STATIC;
+			if (optarg && pex_mode_parse(optarg, &m) != 0) {
+				cli_error("bad --share-peers '%s': expected off, static or all", optarg);
+				return EX_USAGE_;
+			}
+			cli.node.share_peers = (int)m;
+			break;
+		}
 		case 'v': cli.verbose++; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("natter %s\n", NATTER_VERSION); return 0;

@@ -10,6 +10,7 @@
 #include "ident.h"
 #include "ncrypto.h"
 #include "nerr.h"
+#include "pex.h"
 #include "text.h"
 #include "utf8.h"
 #include "wire.h"
@@ -72,6 +73,13 @@ struct peer {
 	int64_t alt_heard;
 	uint8_t boot_id[8]; /* of its last beacon that had a port; a new one is a restart */
 	int boot_known;
+	int64_t pex_beacon_at; /* monotonic ms of its last beacon (peer exchange) */
+	struct {
+		int sent;	    /* a PEERS frame went out on this session */
+		int64_t checked_at; /* monotonic ms */
+		int64_t sent_at;
+		uint8_t digest[16]; /* of the last body sent */
+	} pex_tx;
 };
 
 /* A control client's "queued" answer, held until the batch commits. */
@@ -135,6 +143,7 @@ struct node {
 	node_event_fn fn;
 	void *ctx;
 	uint8_t *scratch; /* WIRE_MSG_MAX bytes for encoding frames */
+	struct pex_table *pex; /* learned addresses; NULL until a PEERS frame came */
 };
 
 static void node_log(struct node *n, int level, const char *fmt, ...)
@@ -354,6 +363,11 @@ static void send_read(struct node *n, struct peer *p);
 static void on_up(void *ctx, struct conn *c);
 static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *data, size_t len);
 static void on_down(void *ctx, struct conn *c, int err);
+static void handle_peers(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			 size_t len);
+static void pex_tick(struct node *n);
+static void pex_update_via(struct node *n);
+static void pex_dial_failed(struct node *n, struct conn *c, int err);
 
 static struct conn_cb conn_callbacks(struct node *n)
 {
@@ -510,6 +524,7 @@ static void on_up(void *ctx, struct conn *c)
 	p->last_rx = now_mono(n);
 	p->ping_sent = 0;
 	p->doubt_since = 0;
+	memset(&p->pex_tx, 0, sizeof p->pex_tx);
 	p->pub.last_seen_ms = text_now_ms();
 	snprintf(h.nick, sizeof h.nick, "%s", n->nick);
 	h.port = n->port;
@@ -962,6 +977,7 @@ static void on_frame(void *ctx, struct conn *c, uint8_t type, const uint8_t *dat
 		if (len != 0)
 			conn_close(c, 0, NERR_FORMAT);
 		break;
+	case WIRE_PEERS: handle_peers(n, c, p, data, len); break;
 	default: break; /* unknown types are ignored: later versions add them */
 	}
 }
@@ -971,6 +987,7 @@ static void on_down(void *ctx, struct conn *c, int err)
 	struct node *n = ctx;
 	struct peer *p = conn_user(c);
 	conns_remove(n, c);
+	pex_dial_failed(n, c, err);
 	for (size_t i = 0; i < n->cfg.n_static_peers; i++) {
 		if (n->statics[i].conn == c) {
 			n->statics[i].conn = NULL;
@@ -1173,6 +1190,7 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	}
 	p->pub.last_seen_ms = text_now_ms();
 	p->last_beacon = now_mono(n);
+	p->pex_beacon_at = p->last_beacon;
 	if ((moved || kept) && p->up && p->conn && !p->doubt_since) {
 		/* The peer beacons from a new address while our session with it
 		 * is up: after an address change (or a restart there) that session
@@ -1376,7 +1394,222 @@ static void on_tick(void *ctx)
 			continue;
 		sp->conn = dial(n, &sp->addr, NULL);
 	}
+	pex_tick(n);
 	n->tick_timer = loop_timer_add(n->loop, NODE_TICK_MS, on_tick, n);
+}
+
+/* ---- peer exchange (PEERS frames; docs/protocol.md §6.9) ---- */
+
+/* A peer at one of our --peer addresses (dialled there, or whose HELLO
+ * names it). */
+static int pex_peer_is_static(struct node *n, const struct peer *p)
+{
+	for (size_t i = 0; i < n->cfg.n_static_peers; i++) {
+		const struct static_peer *sp = &n->statics[i];
+		if ((p->conn && sp->conn == p->conn) ||
+		    (p->pub.addr.sin_port == sp->addr.sin_port &&
+		     p->pub.addr.sin_addr.s_addr == sp->addr.sin_addr.s_addr))
+			return 1;
+	}
+	return 0;
+}
+
+static enum pex_via pex_peer_via(struct node *n, const struct peer *p)
+{
+	if (p->pex_beacon_at && now_mono(n) - p->pex_beacon_at <= NODE_OFFLINE_AFTER_MS)
+		return PEX_VIA_LAN;
+	if (pex_peer_is_static(n, p))
+		return PEX_VIA_STATIC;
+	if (n->pex && pex_table_find(n->pex, p->pub.key))
+		return PEX_VIA_EXCHANGE;
+	if (p->conn && !conn_is_initiator(p->conn))
+		return PEX_VIA_INCOMING;
+	return PEX_VIA_NONE;
+}
+
+/* Bring every live entry's via up to date (for --peers). */
+static void pex_update_via(struct node *n)
+{
+	for (size_t i = 0; i < n->n_peers; i++)
+		n->peers[i]->pub.via = (int)pex_peer_via(n, n->peers[i]);
+}
+
+/* Tell p which peers we found directly, if our mode lets us and the set
+ * changed since we last told it (or PEX_REFRESH_MS passed): at most once per
+ * PEX_CHECK_MS per session. */
+static void pex_send(struct node *n, struct peer *p, int64_t now)
+{
+	struct wire_peer e[WIRE_PEERS_MAX];
+	uint8_t body[WIRE_PEERS_BODY_MAX], digest[64];
+	size_t count, len;
+	struct pex_cand *cand = calloc(n->n_peers + 1, sizeof *cand);
+	p->pex_tx.checked_at = now;
+	if (!cand)
+		return;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct peer *q = n->peers[i];
+		memcpy(cand[i].key, q->pub.key, 32);
+		cand[i].addr = q->pub.addr;
+		memcpy(cand[i].nick, q->pub.nick, sizeof cand[i].nick);
+		cand[i].via = pex_peer_via(n, q);
+		cand[i].online = q->pub.online;
+		cand[i].nick_conflict = q->pub.nick_conflict;
+		cand[i].seen = q->last_beacon;
+	}
+	count = pex_select(cand, n->n_peers, p->pub.key, conn_peer_addr(p->conn)->sin_addr, e);
+	free(cand);
+	if (wire_peers_encode(e, count, body, sizeof body, &len) != 0)
+		return;
+	ncrypto_sha512(digest, body, len, NULL, 0);
+	int same = p->pex_tx.sent && memcmp(digest, p->pex_tx.digest, 16) == 0;
+	if ((!p->pex_tx.sent && count == 0) || (same && now - p->pex_tx.sent_at < PEX_REFRESH_MS))
+		return;
+	if (conn_send(p->conn, WIRE_PEERS, body, len) != 0)
+		return;
+	memcpy(p->pex_tx.digest, digest, 16);
+	p->pex_tx.sent = 1;
+	p->pex_tx.sent_at = now;
+	node_log(n, 2, "told %s about %zu peer(s)", p->pub.nick, count);
+}
+
+/* One learned address: dial it (the handshake must show its key) unless the
+ * peer is reached some other way; drop it when its address is no longer the
+ * peer's (a beacon or HELLO gave another, or it answered with another key). */
+static int pex_learned_keep(struct node *n, struct pex_learned *e, int64_t now)
+{
+	struct peer *q = peer_find(n, e->key);
+	if (!q)
+		return 0;
+	if (q->up) {
+		e->heard = now;
+		return 1;
+	}
+	if (q->pub.addr.sin_port != e->addr.sin_port ||
+	    q->pub.addr.sin_addr.s_addr != e->addr.sin_addr.s_addr)
+		return 0;
+	if (!q->conn)
+		peer_dial(n, q);
+	return 1;
+}
+
+static void pex_tick(struct node *n)
+{
+	int64_t now = now_mono(n);
+	if (n->pex) {
+		for (size_t i = n->pex->n; i-- > 0;)
+			if (!pex_learned_keep(n, &n->pex->e[i], now))
+				pex_table_remove(n->pex, &n->pex->e[i]);
+		(void)pex_table_expire(n->pex, now);
+	}
+	if (n->cfg.share_peers == PEX_OFF || n->cfg.transient)
+		return; /* a --send's own node neither tells nor learns */
+	for (size_t i = 0; i < n->n_peers; i++) {
+		struct peer *p = n->peers[i];
+		if (p->up && p->conn && p->synced &&
+		    (!p->pex_tx.checked_at || now - p->pex_tx.checked_at >= PEX_CHECK_MS) &&
+		    pex_share_with((enum pex_mode)n->cfg.share_peers, pex_peer_is_static(n, p)))
+			pex_send(n, p, now);
+	}
+}
+
+/* One entry of a PEERS frame from session peer p (whose connection comes
+ * from from): remembered and dialled like a --peer address, but never over an
+ * address we have from the peer itself (its beacon or HELLO) this run. */
+static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
+		      struct in_addr from)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	char host[INET_ADDRSTRLEN];
+	if (memcmp(w->key, n->id->conn.id_pub, 32) == 0 || memcmp(w->key, p->pub.key, 32) == 0 ||
+	    !pex_addr_acceptable(w->addr, from))
+		return;
+	a.sin_addr = w->addr;
+	a.sin_port = htons(w->port);
+	struct peer *q = peer_find(n, w->key);
+	struct pex_learned *e = pex_table_find(n->pex, w->key);
+	if (q && (q->up ||
+		  (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= NODE_OFFLINE_AFTER_MS))) {
+		if (e)
+			e->heard = now_mono(n);
+		return; /* reached directly: its own beacon or session says where */
+	}
+	int fresh = !q;
+	if (!q && !(q = peer_add(n, w->key)))
+		return;
+	(void)pex_table_put(n->pex, w->key, p->pub.key, &a, now_mono(n));
+	if (fresh) {
+		snprintf(q->pub.nick, sizeof q->pub.nick, "%s", w->nick);
+		peer_check_nick(n, q);
+	}
+	if (q->pub.addr.sin_port != a.sin_port ||
+	    q->pub.addr.sin_addr.s_addr != a.sin_addr.s_addr) {
+		q->pub.addr = a;
+		q->dial_after = 0;
+		q->backoff = NODE_DIAL_BACKOFF_MS;
+		inet_ntop(AF_INET, &a.sin_addr, host, sizeof host);
+		node_log(n, 1, "learned %s (%.8s) at %s:%u from %s", q->pub.nick, q->pub.fp, host,
+			 w->port, p->pub.nick);
+	}
+}
+
+/* A PEERS frame replaces what its sender told us before: its entries that
+ * are not in the new list go, unless a session with that peer is up. */
+static void pex_withdraw(struct node *n, const struct peer *p, const struct wire_peer *w,
+			 size_t count)
+{
+	for (size_t i = n->pex->n; i-- > 0;) {
+		struct pex_learned *e = &n->pex->e[i];
+		const struct peer *q;
+		size_t k = 0;
+		if (memcmp(e->from, p->pub.key, 32) != 0)
+			continue;
+		while (k < count && memcmp(w[k].key, e->key, 32) != 0)
+			k++;
+		if (k == count && !((q = peer_find(n, e->key)) && q->up))
+			pex_table_remove(n->pex, e);
+	}
+}
+
+static void handle_peers(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
+			 size_t len)
+{
+	struct wire_peer e[WIRE_PEERS_MAX];
+	size_t count;
+	int r = wire_peers_decode(e, &count, data, len);
+	if (r != 0) {
+		node_log(n, 1, "bad PEERS frame from %s: %s", p->pub.nick, nerr_str(r));
+		conn_close(c, 0, NERR_FORMAT);
+		return;
+	}
+	if (n->cfg.passive || n->cfg.transient)
+		return;
+	if (!n->pex && !(n->pex = calloc(1, sizeof *n->pex)))
+		return;
+	pex_withdraw(n, p, e, count);
+	for (size_t i = 0; i < count; i++)
+		pex_learn(n, p, &e[i], conn_peer_addr(c)->sin_addr);
+}
+
+/* A dial to a learned address that answered with another key (or ours):
+ * the entry goes, and the address with it, before on_down would call it a
+ * refusal by the peer we expected. */
+static void pex_dial_failed(struct node *n, struct conn *c, int err)
+{
+	struct peer *p = conn_user(c);
+	const struct sockaddr_in *to = conn_peer_addr(c);
+	struct pex_learned *e;
+	char host[INET_ADDRSTRLEN];
+	if (err != NERR_PEERKEY || !p || !n->pex || !conn_is_initiator(c) ||
+	    !(e = pex_table_find(n->pex, p->pub.key)) ||
+	    e->addr.sin_addr.s_addr != to->sin_addr.s_addr || e->addr.sin_port != to->sin_port)
+		return;
+	inet_ntop(AF_INET, &to->sin_addr, host, sizeof host);
+	node_log(n, 1, "learned address %s:%u of %.8s answered with another key; dropped", host,
+		 ntohs(to->sin_port), p->pub.fp);
+	pex_table_remove(n->pex, e);
+	if (p->pub.addr.sin_addr.s_addr == to->sin_addr.s_addr &&
+	    p->pub.addr.sin_port == to->sin_port)
+		p->pub.addr.sin_port = 0;
 }
 
 /* ---- control socket ---- */
@@ -1488,7 +1721,9 @@ static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
 {
 	char buf[256];
 	/* peer FP ONLINE(0|1) HOST:PORT|- LAST_SEEN_MS VERIFIED(0|1) NICK ALIAS CONFLICT(0|1)
+	 * VIA(lan|static|exchange|incoming|-)
 	 * (nicks and aliases hold no control characters, so no tab or newline) */
+	pex_update_via(n);
 	for (size_t i = 0; i < n->n_peers; i++) {
 		const struct node_peer *p = &n->peers[i]->pub;
 		char addr[32] = "-";
@@ -1497,9 +1732,10 @@ static void ctl_answer_peers(struct node *n, struct ctl_client *cl)
 			inet_ntop(AF_INET, &p->addr.sin_addr, host, sizeof host);
 			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(p->addr.sin_port));
 		}
-		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\t%d", p->fp, p->online,
-			 addr, (long long)p->last_seen_ms, p->verified, p->nick, p->alias,
-			 p->nick_conflict);
+		const char *via = pex_via_name((enum pex_via)p->via);
+		snprintf(buf, sizeof buf, "peer\t%s\t%d\t%s\t%lld\t%d\t%s\t%s\t%d\t%s", p->fp,
+			 p->online, addr, (long long)p->last_seen_ms, p->verified, p->nick,
+			 p->alias, p->nick_conflict, via ? via : "-");
 		if (ctl_client_send(cl, buf) != 0)
 			return;
 	}
@@ -1883,6 +2119,7 @@ void node_free(struct node *n)
 	free(n->held);
 	free(n->subs);
 	free(n->answers);
+	free(n->pex);
 	free(n);
 }
 
@@ -1927,6 +2164,7 @@ int node_peers(struct node *n, struct node_peer **out, size_t *count)
 	struct node_peer *arr = calloc(n->n_peers + 1, sizeof *arr);
 	if (!arr)
 		return NERR_NOMEM;
+	pex_update_via(n);
 	for (size_t i = 0; i < n->n_peers; i++)
 		arr[i] = n->peers[i]->pub;
 	*out = arr;

@@ -45,6 +45,7 @@ struct node_config {
 	 * starting long-lived node waits for it rather than failing. */
 	int transient;
 	int no_read_receipts; /* never send READ frames */
+	int share_peers;      /* enum pex_mode: whom we tell about our peers (PEERS frames) */
 	int64_t msg_ttl_s;    /* natter.conf ttl: outgoing messages expire after it; 0 never */
 	const struct ident_pass *pass; /* for a passphrase-protected key */
 	/* Log sink for the front end to print or drop; level 1 = info, 2 = debug. */
@@ -68,6 +69,7 @@ struct node_peer {
 	/* Another key that was known first (or is verified) claims this nick:
 	 * this one is NOT the peer the user knows by that name. */
 	int nick_conflict;
+	int via; /* enum pex_via: how it was found (lan, static, exchange, incoming) */
 };
 
 enum node_event_type {

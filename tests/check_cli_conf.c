@@ -10,11 +10,12 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "pex.h"
 
 static char dir[64], path[128];
-static const char *const vars[] = {"NATTER_NICK", "NATTER_IFACE",   "NATTER_GROUP",
-				   "NATTER_PORT", "NATTER_BIND",    "NATTER_PEERS",
-				   "NATTER_TTL",  "NATTER_TIMEOUT", "NATTER_CONFIG"};
+static const char *const vars[] = {
+    "NATTER_NICK",  "NATTER_IFACE", "NATTER_GROUP",   "NATTER_PORT",   "NATTER_BIND",
+    "NATTER_PEERS", "NATTER_TTL",   "NATTER_TIMEOUT", "NATTER_CONFIG", "NATTER_SHARE_PEERS"};
 
 static void setup(void)
 {
@@ -78,6 +79,29 @@ START_TEST(command_line_beats_environment_beats_file)
 	ck_assert_int_eq(cli.node.msg_ttl_s, 7200);
 	ck_assert_int_eq(cli.node.no_read_receipts, 1);
 	ck_assert_ptr_eq(cli.conf, &cc.conf);
+}
+END_TEST
+
+START_TEST(share_peers_is_off_unless_set_and_the_command_line_wins)
+{
+	static struct cli_conf cc;
+	struct cli cli;
+	write_conf("nick = x\n");
+	cli_init(&cli);
+	ck_assert_int_eq(cli_conf_apply(&cli, &cc, 0, NULL, 0, 1), 0);
+	ck_assert_int_eq(cli.node.share_peers, PEX_OFF);
+	write_conf("share_peers = all\n");
+	cli_init(&cli);
+	ck_assert_int_eq(cli_conf_apply(&cli, &cc, 0, NULL, 0, 1), 0);
+	ck_assert_int_eq(cli.node.share_peers, PEX_ALL);
+	setenv("NATTER_SHARE_PEERS", "static", 1);
+	cli_init(&cli);
+	ck_assert_int_eq(cli_conf_apply(&cli, &cc, 0, NULL, 0, 1), 0);
+	ck_assert_int_eq(cli.node.share_peers, PEX_STATIC);
+	cli_init(&cli);
+	cli.node.share_peers = PEX_OFF; /* --share-peers=off */
+	ck_assert_int_eq(cli_conf_apply(&cli, &cc, CONF_BIT(CONF_SHARE_PEERS), NULL, 0, 1), 0);
+	ck_assert_int_eq(cli.node.share_peers, PEX_OFF);
 }
 END_TEST
 
@@ -157,6 +181,7 @@ Suite *cli_conf_suite(void)
 	TCase *tc = tcase_create("layers");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, command_line_beats_environment_beats_file);
+	tcase_add_test(tc, share_peers_is_off_unless_set_and_the_command_line_wins);
 	tcase_add_test(tc, the_files_list_reaches_the_node_when_the_command_line_has_none);
 	tcase_add_test(tc, an_alias_renames_the_peer_of_the_command_line);
 	tcase_add_test(tc, a_bad_environment_value_is_a_usage_error);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "pex.h"
 #include "nerr.h"
 
 /* Warnings collected by parse(). */
@@ -79,7 +80,8 @@ START_TEST(every_key_is_read_and_marked_set)
 				    "color = never\n"
 				    "ttl = 7d\n"
 				    "timeout = 2.5\n"
-				    "color_error = magenta\n"),
+				    "color_error = magenta\n"
+				    "share_peers = static\n"),
 			  0);
 	ck_assert_uint_eq(c.set, (1u << CONF_NKEYS) - 1);
 	ck_assert_str_eq(c.nick, "alice");
@@ -100,6 +102,24 @@ START_TEST(every_key_is_read_and_marked_set)
 	ck_assert_int_eq(c.ttl_s, 7 * 86400);
 	ck_assert_int_eq(c.timeout_ms, 2500);
 	ck_assert_int_eq(c.element_fg[CONF_EL_ERROR], 5);
+	ck_assert_int_eq(c.share_peers, PEX_STATIC);
+}
+END_TEST
+
+START_TEST(share_peers_is_off_by_default_and_takes_off_static_all_only)
+{
+	struct conf c;
+	char why[256] = "";
+	conf_defaults(&c);
+	ck_assert_int_eq(c.share_peers, PEX_OFF);
+	ck_assert_int_eq(conf_set(&c, "share_peers", NULL, "ALL", why, sizeof why), 0);
+	ck_assert_int_eq(c.share_peers, PEX_ALL);
+	ck_assert_int_eq(conf_set(&c, "share_peers", NULL, "off", why, sizeof why), 0);
+	ck_assert_int_eq(c.share_peers, PEX_OFF);
+	c.share_peers = PEX_STATIC;
+	ck_assert_int_eq(conf_set(&c, "share_peers", NULL, "yes", why, sizeof why), NERR_FORMAT);
+	ck_assert_ptr_nonnull(strstr(why, "expected off, static or all"));
+	ck_assert_int_eq(c.share_peers, PEX_STATIC);
 }
 END_TEST
 
@@ -416,6 +436,8 @@ START_TEST(the_environment_sets_the_same_keys)
 					  "2d",
 					  "NATTER_TIMEOUT",
 					  "3",
+					  "NATTER_SHARE_PEERS",
+					  "all",
 					  "NATTER_HOME",
 					  "/ignored",
 					  NULL};
@@ -427,7 +449,7 @@ START_TEST(the_environment_sets_the_same_keys)
 	ck_assert_uint_eq(c.set, CONF_BIT(CONF_NICK) | CONF_BIT(CONF_IFACE) | CONF_BIT(CONF_GROUP) |
 				     CONF_BIT(CONF_PORT) | CONF_BIT(CONF_BIND) |
 				     CONF_BIT(CONF_PEER) | CONF_BIT(CONF_TTL) |
-				     CONF_BIT(CONF_TIMEOUT));
+				     CONF_BIT(CONF_TIMEOUT) | CONF_BIT(CONF_SHARE_PEERS));
 	ck_assert_str_eq(c.nick, "envnick");
 	ck_assert_uint_eq(c.n_ifaces, 2);
 	ck_assert_uint_eq(c.group_port, 9999);
@@ -435,6 +457,7 @@ START_TEST(the_environment_sets_the_same_keys)
 	ck_assert_uint_eq(c.n_peers, 2);
 	ck_assert_int_eq(c.ttl_s, 2 * 86400);
 	ck_assert_int_eq(c.timeout_ms, 3000);
+	ck_assert_int_eq(c.share_peers, PEX_ALL);
 }
 END_TEST
 
@@ -611,6 +634,7 @@ Suite *conf_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("layers");
 	tcase_add_test(tc, the_environment_sets_the_same_keys);
+	tcase_add_test(tc, share_peers_is_off_by_default_and_takes_off_static_all_only);
 	tcase_add_test(tc, an_empty_environment_variable_is_unset);
 	tcase_add_test(tc, a_bad_environment_value_is_an_error_naming_the_variable);
 	tcase_add_test(tc, overlay_takes_what_the_upper_layer_set_and_lists_whole);

@@ -7,7 +7,7 @@
 : "${NATTER:?set NATTER to the natter binary}"
 # Settings from the developer's environment must not reach the test nodes.
 unset NATTER_NICK NATTER_IFACE NATTER_GROUP NATTER_PORT NATTER_BIND NATTER_PEERS NATTER_TTL \
-	NATTER_TIMEOUT NATTER_CONFIG
+	NATTER_TIMEOUT NATTER_CONFIG NATTER_SHARE_PEERS
 T=$(mktemp -d "${TMPDIR:-/tmp}/natter-it.XXXXXX")
 # POSIX sh has no $RANDOM: draw the group and port from /dev/urandom.
 rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }

@@ -13,7 +13,7 @@ wait_for 5 sh -c "$(command -v "$NATTER") --home '$T/bob' --iface lo --group '$G
 	fail "bob does not see alice online: $(peers bob)"
 n alice --peers --json >"$T/pj"
 has "$T/pj" "{\"nick\":\"bob\",\"fp\":\"$bfp\",\"online\":true,\"addr\":\"127.0.0.1:" || fail "bad --peers --json: $(cat "$T/pj")"
-has "$T/pj" '"verified":false,"alias":null,"nick_conflict":false}' || fail "bad --peers --json tail: $(cat "$T/pj")"
+has "$T/pj" '"verified":false,"alias":null,"nick_conflict":false,"via":"lan"}' || fail "bad --peers --json tail: $(cat "$T/pj")"
 
 expect_rc 0 n bob --send alice "to alice	with a tab"
 wait_for 5 has "$T/alice.out" "to alice" || fail "alice got nothing"

@@ -51,6 +51,9 @@ g-slow-64KiB-msg	s_g_slow.sh	LAB_RATE=24kbit LAB_MSGS=1 LAB_PAD=65000 LAB_LIMIT=
 h-doctor	s_h_doctor.sh	LAB_HOSTS=2	60
 i-two-links	s_i_twolinks.sh	LAB_MSGS=50	150
 i-two-links-bind	s_i_twolinks.sh	LAB_MSGS=50 LAB_H2_BIND_ETH1=1	150
+h-pex-static	s_h_pex.sh	LAB_SHARE=static LAB_MSGS=20	120
+h-pex-all	s_h_pex.sh	LAB_SHARE=all LAB_MSGS=20	120
+h-pex-off	s_h_pex.sh	LAB_SHARE=off	120
 EOF
 }
 short_set() {
@@ -188,7 +191,8 @@ lost: not shown at the receiver when the scenario ended (it may still wait in
 the sender's outbox). recover (s): a = until every host saw every other;
 b, g = lag from the last line written to the last message shown; c = from the
 link's return to the last message shown; d = from the restart at the new
-address; e = from SIGCONT; f = from h1's restart.
+address; e = from SIGCONT; f = from h1's restart; h = from the h2-h3 session
+to h1 listing h3 online.
 EOF
 echo
 if [ -n "${notes//$'\n'/}" ]; then
