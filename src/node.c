@@ -41,11 +41,14 @@
 #define NODE_BATCH_BYTES (4u << 20) /* and text bytes */
 #define NODE_CTL_SUBS CTL_CLIENTS_MAX
 /* Checkpoints (store_checkpoint) run once the store has been quiet for
- * NODE_CKPT_QUIET_MS with at least NODE_CKPT_MIN_PAGES in the log, and at
- * once past NODE_CKPT_MAX_PAGES (about 32 MiB) even while busy. */
+ * NODE_CKPT_QUIET_MS with at least NODE_CKPT_MIN_PAGES in the log, and
+ * past NODE_CKPT_MAX_PAGES (about 4 MiB) even while busy, right after the
+ * commit's ACKs and answers have left. A short log matters: the log is
+ * then rewritten in place, and a sync of blocks the file already has costs
+ * half of one that grows the file (docs/performance.md). */
 #define NODE_CKPT_QUIET_MS 200
 #define NODE_CKPT_MIN_PAGES 256
-#define NODE_CKPT_MAX_PAGES 8192
+#define NODE_CKPT_MAX_PAGES 1000
 
 struct peer {
 	struct node_peer pub;
@@ -605,7 +608,6 @@ static void batch_commit(struct node *n)
 		n->batch_timer = 0;
 	}
 	r = store_batch_commit(n->store);
-	ckpt_consider(n);
 	if (r != 0) {
 		node_log(n, 1, "store: commit failed (%s); messages not acknowledged",
 			 store_errmsg(n->store));
@@ -647,6 +649,8 @@ static void batch_commit(struct node *n)
 	 * crash shows a message twice as short as it can be. */
 	if (r == 0 && n->batch_open && !n->batch_durable)
 		batch_commit(n);
+	/* After what others wait for (ACKs, answers) has left. */
+	ckpt_consider(n);
 	/* Everything queued is durable now: send. A batch the first of these
 	 * opens holds only attempts, so the others need not wait for it. */
 	for (size_t i = 0; i < n->n_peers; i++)
