@@ -28,7 +28,7 @@ else
 	TCP_N=1000000 CRYPTO_N=200000 FSYNC_N=1000 SQL_SECS=2 EXEC_K=20
 fi
 HIST_ROWS=100000 HIST_PEERS=50 IDLE_S=10
-MQTT_WINDOW=256
+MQTT_WINDOW=1024 # natter's NODE_WINDOW, for a like-for-like in-flight bound
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/natter-bench.XXXXXX")
 PIDS=()
