@@ -127,7 +127,7 @@ install: natter
 	install -m 0755 natter $(DESTDIR)$(BINDIR)/natter
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
-	sed 's|@BINDIR@|$(BINDIR)|g' contrib/natter.service.in >$(DESTDIR)$(USERUNITDIR)/natter.service.tmp
+	sed 's|^ExecStart=/usr/local/bin/|ExecStart=$(BINDIR)/|' contrib/natter.service >$(DESTDIR)$(USERUNITDIR)/natter.service.tmp
 	chmod 0644 $(DESTDIR)$(USERUNITDIR)/natter.service.tmp
 	mv $(DESTDIR)$(USERUNITDIR)/natter.service.tmp $(DESTDIR)$(USERUNITDIR)/natter.service
 	install -m 0644 contrib/completion/natter.bash $(DESTDIR)$(BASHCOMPDIR)/natter

@@ -12,7 +12,7 @@ tar -tzf "$tgz" | grep -v '/$' | LC_ALL=C sort >"$T/list"
 bad=$(grep -v "^natter-$v/" "$T/list" | head -n 3)
 [ -z "$bad" ] || fail "outside natter-$v/: $bad"
 sed "s|^natter-$v/||" "$T/list" >"$T/files"
-for f in VERSION Makefile README.md src/main.c man/natter.1 contrib/natter.service.in \
+for f in VERSION Makefile README.md src/main.c man/natter.1 contrib/natter.service \
 	contrib/completion/natter.bash contrib/completion/_natter tests/integration/t_dist.sh; do
 	grep -qx "$f" "$T/files" || fail "$f is not in the tarball"
 done

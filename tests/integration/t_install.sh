@@ -14,7 +14,7 @@ done
 unit=$T/inst/usr/lib/systemd/user/natter.service
 [ -f "$unit" ] || fail "no user unit"
 grep -qx 'ExecStart=/usr/bin/natter --listen' "$unit" || fail "ExecStart: $(grep ExecStart= "$unit")"
-! grep -q @BINDIR@ "$unit" || fail "@BINDIR@ left in the unit"
+! grep -q "^ExecStart=/usr/local/bin" "$unit" || fail "ExecStart not moved to BINDIR for PREFIX=/usr"
 for key in Restart=on-failure NoNewPrivileges=yes ProtectSystem=strict ProtectHome=read-only \
 	ReadWritePaths=%h/.local/share/natter PrivateTmp=yes \
 	'RestrictAddressFamilies=AF_UNIX AF_INET AF_NETLINK' LockPersonality=yes \
