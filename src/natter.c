@@ -228,14 +228,9 @@ int natter_send(struct natter *nt, const char *fp, const char *text, size_t len,
 	return 0;
 }
 
-int natter_history(struct natter *nt, const char *fp, size_t n, struct natter_msg **out,
-		   size_t *count)
+/* Turn store messages into natter ones, moving the texts; frees msgs. */
+static int msgs_out(struct store_msg *msgs, size_t c, struct natter_msg **out, size_t *count)
 {
-	uint8_t key[32];
-	struct store_msg *msgs = NULL;
-	size_t c = 0;
-	if (key_of(fp, key) != 0 || store_history(node_store(nt->node), key, n, &msgs, &c) != 0)
-		return -1;
 	struct natter_msg *arr = calloc(c + 1, sizeof *arr);
 	if (!arr) {
 		store_msgs_free(msgs, c);
@@ -250,6 +245,17 @@ int natter_history(struct natter *nt, const char *fp, size_t n, struct natter_ms
 	*out = arr;
 	*count = c;
 	return 0;
+}
+
+int natter_history(struct natter *nt, const char *fp, size_t n, struct natter_msg **out,
+		   size_t *count)
+{
+	uint8_t key[32];
+	struct store_msg *msgs = NULL;
+	size_t c = 0;
+	if (key_of(fp, key) != 0 || store_history(node_store(nt->node), key, n, &msgs, &c) != 0)
+		return -1;
+	return msgs_out(msgs, c, out, count);
 }
 
 void natter_msgs_free(struct natter_msg *msgs, size_t count)
@@ -272,20 +278,7 @@ int natter_outbox(struct natter *nt, struct natter_msg **out, size_t *count)
 	size_t c = 0;
 	if (store_outbox_list(node_store(nt->node), NULL, &msgs, &c) != 0)
 		return -1;
-	struct natter_msg *arr = calloc(c + 1, sizeof *arr);
-	if (!arr) {
-		store_msgs_free(msgs, c);
-		return -1;
-	}
-	for (size_t i = 0; i < c; i++) {
-		msg_out(&arr[i], &msgs[i]);
-		arr[i].text = msgs[i].text; /* ownership moves to arr */
-		msgs[i].text = NULL;
-	}
-	store_msgs_free(msgs, c);
-	*out = arr;
-	*count = c;
-	return 0;
+	return msgs_out(msgs, c, out, count);
 }
 
 int natter_cancel(struct natter *nt, const char *id_prefix, char id[static NATTER_ID_LEN + 1],

@@ -1055,17 +1055,23 @@ out:
 	return r;
 }
 
-/* last_in of peer, 0 when none: from the batch's counters when in a batch. */
-static int store_get_last_in(struct store *st, const uint8_t *peer, uint64_t *seq)
+/* A counter of peer (last_in, or last_out when out), 0 when none: from the
+ * batch's counters when in a batch. */
+static int store_get_counter(struct store *st, const uint8_t *peer, int out, uint64_t *seq)
 {
 	struct store_seqc *c;
 	int r;
 	if (!st->in_batch)
-		return store_get_last_in_db(st, peer, seq);
+		return out ? store_get_last_out_db(st, peer, seq) : store_get_last_in_db(st, peer, seq);
 	if ((r = store_seqc_load(st, peer, &c)) != 0)
 		return r;
-	*seq = (uint64_t)c->last_in;
+	*seq = (uint64_t)(out ? c->last_out : c->last_in);
 	return 0;
+}
+
+static int store_get_last_in(struct store *st, const uint8_t *peer, uint64_t *seq)
+{
+	return store_get_counter(st, peer, 0, seq);
 }
 
 static int store_get_last_in_db(struct store *st, const uint8_t *peer, uint64_t *seq)
@@ -1163,14 +1169,7 @@ int store_last_in(struct store *st, const uint8_t peer[static STORE_KEY], uint64
 
 int store_last_out(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
 {
-	struct store_seqc *c;
-	int r;
-	if (!st->in_batch)
-		return store_get_last_out_db(st, peer, seq);
-	if ((r = store_seqc_load(st, peer, &c)) != 0)
-		return r;
-	*seq = (uint64_t)c->last_out;
-	return 0;
+	return store_get_counter(st, peer, 1, seq);
 }
 
 static int store_get_last_out_db(struct store *st, const uint8_t *peer, uint64_t *seq)
