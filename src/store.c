@@ -140,15 +140,21 @@ enum store_stmt {
 	STMT_COUNT
 };
 
-/* A message waiting in the outbox is stored "queued" and read back "sent"
- * once tried: an attempt then writes only the small outbox row. */
-_Static_assert(STORE_QUEUED == 0 && STORE_SENT == 1, "MSG_COLS spells these out");
+/* An outgoing message is stored "queued" and its state is read through its
+ * outbox row: "sent" once tried, "delivered" once the row is gone. An
+ * attempt then writes only the small outbox row, and an acknowledgement
+ * only deletes it, never rewriting the message. (Rows written before this
+ * rule, and messages requeued after a restore, store "sent"/"delivered"
+ * themselves, which read back as stored.) */
+_Static_assert(STORE_QUEUED == 0 && STORE_SENT == 1 && STORE_DELIVERED == 2,
+	       "the SQL spells these out");
 
 /* Columns read by store_read_peer and store_read_msg, in their order. */
 #define PEER_COLS "key, nick, host, port, first_seen, last_seen, verified, coalesce(alias, '')"
 #define MSG_COLS                                                                                   \
 	"m.id AS id, m.peer AS peer, m.dir AS dir, m.seq AS seq, m.ts AS ts, m.text AS text,"      \
-	" CASE WHEN m.state = 0 AND o.attempts > 0 THEN 1 ELSE m.state END AS state,"         \
+	" CASE WHEN m.state = 0 THEN CASE WHEN o.msg IS NULL THEN 2 WHEN o.attempts > 0 THEN 1"  \
+	" ELSE 0 END ELSE m.state END AS state,"                                                   \
 	" coalesce(o.attempts, 0) AS attempts,"                                                    \
 	" coalesce(o.last_attempt, 0) AS last_attempt"
 
@@ -206,11 +212,11 @@ static const char *const store_sql[STMT_COUNT] = {
 		     "  ORDER BY m.ts DESC, m.n DESC LIMIT ?2)"
 		     " ORDER BY ts, n",
     [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
-    /* An acknowledged tombstone keeps its state: the recipient skipped it. */
-    [STMT_OUTBOX_DELIVER] = "UPDATE messages SET state = ?3 WHERE n IN (SELECT o.msg"
-			    " FROM outbox o JOIN messages m ON m.n = o.msg"
-			    " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?5 AND m.seq <= ?2"
-			    " AND m.state < 5)",
+    /* Only messages that store "sent" (requeued) need their state written;
+     * "queued" ones read back "delivered" once out of the outbox, and an
+     * acknowledged tombstone keeps its state: the recipient skipped it. */
+    [STMT_OUTBOX_DELIVER] = "UPDATE messages SET state = ?3 WHERE peer = ?1 AND dir = ?4"
+			    " AND seq > ?5 AND seq <= ?2 AND state = 1",
     [STMT_OUTBOX_DELETE] = "DELETE FROM outbox WHERE msg IN (SELECT n FROM messages"
 			   " WHERE peer = ?1 AND dir = ?3 AND seq > ?4 AND seq <= ?2)",
     /* CROSS JOIN: drive from the (small) outbox; a plain JOIN lets SQLite walk
@@ -233,10 +239,11 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_MARK_SHOWN] = "DELETE FROM unshown WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
     /* Messages to become "read": ?3 is the direction, ?4 the states that may. */
     [STMT_READ_LIST] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
-		       " WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND m.state = ?4"
-		       " ORDER BY m.seq",
+		       " WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND (m.state = ?4"
+		       " OR (?4 = 2 AND m.state = 0 AND o.msg IS NULL)) ORDER BY m.seq",
     [STMT_READ_MARK] = "UPDATE messages SET state = ?5 WHERE peer = ?1 AND dir = ?3"
-		       " AND seq <= ?2 AND state = ?4",
+		       " AND seq <= ?2 AND (state = ?4 OR (?4 = 2 AND state = 0"
+		       " AND n NOT IN (SELECT msg FROM outbox)))",
     [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
     [STMT_READ_MAX_IN] = "SELECT max(seq) FROM messages WHERE peer = ?1 AND dir = ?2"
 			 " AND state = ?3",

@@ -1909,6 +1909,45 @@ START_TEST(migration_to_version_4_keeps_the_outbox_and_allows_the_new_states)
 }
 END_TEST
 
+START_TEST(read_marks_turn_delivered_messages_read_and_leave_the_rest)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY];
+	struct store_msg *ms = NULL;
+	size_t n = 0, count = 0;
+	uint64_t max = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	for (unsigned i = 1; i <= 4; i++)
+		queue_ok(st, a, i, 100 + i, "out");
+	ck_assert_int_eq(store_outbox_ack(st, a, 2, &count), 0);
+	ck_assert_int_eq(state_of(st, 1), STORE_DELIVERED); /* read through the outbox */
+	ck_assert_int_eq(state_of(st, 3), STORE_QUEUED);
+	/* The peer read up to 3: 1 and 2 (delivered) become read; 3 is not delivered. */
+	ck_assert_int_eq(store_read_out(st, a, 3, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(ms[0].seq, 1);
+	ck_assert_uint_eq(ms[1].seq, 2);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(state_of(st, 1), STORE_READ);
+	ck_assert_int_eq(state_of(st, 2), STORE_READ);
+	ck_assert_int_eq(state_of(st, 3), STORE_QUEUED);
+	ck_assert_int_eq(store_read_out(st, a, 3, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0); /* not twice */
+	/* Received ones: "received" becomes "read" up to the seq shown. */
+	ck_assert_int_eq(receive(st, a, 10, 1, 200, "in1"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, a, 11, 2, 201, "in2"), STORE_RX_NEW);
+	ck_assert_int_eq(store_read_in(st, a, 1), 0);
+	ck_assert_int_eq(state_of(st, 10), STORE_READ);
+	ck_assert_int_eq(state_of(st, 11), STORE_RECEIVED);
+	ck_assert_int_eq(store_read_max_in(st, a, &max), 0);
+	ck_assert_uint_eq(max, 1);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* One TCase per behaviour, named after it. */
 #define STORE_ADD_TEST(s, t)                                                                       \
 	do {                                                                                       \
@@ -1977,5 +2016,6 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, withdrawn_messages_stay_as_tombstones_until_acknowledged);
 	STORE_ADD_TEST(s, skip_moves_last_in_past_a_withdrawn_seq_only_when_it_is_next);
 	STORE_ADD_TEST(s, migration_to_version_4_keeps_the_outbox_and_allows_the_new_states);
+	STORE_ADD_TEST(s, read_marks_turn_delivered_messages_read_and_leave_the_rest);
 	return s;
 }
