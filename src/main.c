@@ -44,6 +44,7 @@ static void usage(FILE *f)
 	      "       natter --listen [OPTIONS]        headless node: print every message received\n"
 	      "       natter --send PEER [TEXT...]     send TEXT, or each line of stdin\n"
 	      "       natter --peers | --id | --outbox [--json]\n"
+	      "       natter --outbox --cancel ID      withdraw a message not yet delivered\n"
 	      "       natter --history PEER [-n N] [--json]\n"
 	      "       natter --verify PEER | --trust PEER\n"
 	      "       natter --passphrase              set, change or remove the key's passphrase\n"
@@ -79,9 +80,10 @@ static void usage(FILE *f)
 	      "  -h, --help          this help\n"
 	      "  -V, --version       version\n"
 	      "\n"
-	      "exit status: 0 done/delivered, 1 --doctor has findings, 64 usage, 65 bad message, 67 unknown or\n"
-	      "ambiguous peer, 69 network unavailable, 74 storage error, 75 queued (not yet\n"
-	      "delivered), 77 refused. See natter(1).\n",
+	      "exit status: 0 done/delivered, 1 --doctor has findings, 64 usage, 65 bad message,\n"
+	      "67 unknown or ambiguous peer, 69 network unavailable or a message expired or\n"
+	      "cancelled, 74 storage error, 75 queued (not yet delivered), 77 refused.\n"
+	      "See natter(1).\n",
 	      f);
 }
 
