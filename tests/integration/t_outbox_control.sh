@@ -39,12 +39,22 @@ rc=$?
 grep -q '"status":"expired"' "$T/e" || fail "--send --json: $(cat "$T/e")"
 has "$T/e.err" "expired before it was delivered" || fail "stderr: $(cat "$T/e.err")"
 
+# The same through bob's running node (the --send hands over to it): the
+# node reports "expired" on its control socket.
+NATTER_TTL=1s start bob
+wait_for 5 test -S "$T/bob/ctl.sock" || fail "bob has no control socket"
+n bob --timeout 9 --json --send alice "late too" >"$T/e2" 2>"$T/e2.err"
+rc=$?
+[ $rc -eq 69 ] || fail "expired hand-off: exit $rc, want 69 ($(cat "$T/e2.err"))"
+grep -q '"status":"expired"' "$T/e2" || fail "--send --json via the node: $(cat "$T/e2")"
+stop bob
+
 # Alice returns: the withdrawn ones are skipped, what follows arrives in order.
 start alice --json
 expect_rc 0 n bob --send alice "after"
 wait_for 5 has "$T/alice.out" '"text":"after"' || fail "nothing after the withdrawn messages"
-grep -q '"seq":5,"text":"after"' "$T/alice.out" || fail "seq: $(grep after "$T/alice.out")"
-for t in "never to be read" "nor this" "too late"; do
+grep -q '"seq":6,"text":"after"' "$T/alice.out" || fail "seq: $(grep after "$T/alice.out")"
+for t in "never to be read" "nor this" "too late" "late too"; do
 	! grep -q "\"text\":\"$t\"" "$T/alice.out" || fail "withdrawn message delivered: $t"
 done
 wait_for 5 sh -c "[ -z \"\$($NATTER --home '$T/bob' --outbox)\" ]" ||
