@@ -191,7 +191,8 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_UNSHOWN_ADD] = "INSERT INTO unshown (msg) VALUES (?1)",
     /* A withdrawn message stays in the outbox (a tombstone) until acknowledged. */
     [STMT_OUTBOX_END] = "UPDATE messages SET state = ?2 WHERE id = ?1 AND dir = ?3 AND state < ?4"
-			" AND n IN (SELECT msg FROM outbox)",
+			" AND n IN (SELECT msg FROM outbox)"
+			" RETURNING id, peer, dir, seq, ts, '', state, 0, 0",
     [STMT_OUTBOX_EXPIRE_LIST] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', ?5, 0, 0"
 				" FROM messages m WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2"
 				" AND m.ts < ?3 AND m.state < ?5 AND m.n IN (SELECT msg FROM outbox)"
@@ -343,6 +344,12 @@ static int store_bind_text(struct store *st, sqlite3_stmt *s, int i, const char 
 	return 0;
 }
 
+/* A seq bound as SQLite's signed integer; past INT64_MAX (never stored) it saturates. */
+static int64_t store_seq_arg(uint64_t v)
+{
+	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
 static int store_bind_i64(struct store *st, sqlite3_stmt *s, int i, int64_t v)
 {
 	if (sqlite3_bind_int64(s, i, v) != SQLITE_OK)
@@ -443,6 +450,14 @@ static struct store_seqc *store_seqc_get(struct store *st, const uint8_t *peer)
 
 static int store_get_last_in_db(struct store *st, const uint8_t *peer, uint64_t *seq);
 static int store_get_last_out_db(struct store *st, const uint8_t *peer, uint64_t *seq);
+
+/* Inside a batch: last_in of peer, whose counters are loaded, is now seq. */
+static void store_seqc_set_in(struct store *st, const uint8_t *peer, uint64_t seq)
+{
+	struct store_seqc *c = store_seqc_get(st, peer); /* found: no flush, never NULL */
+	c->last_in = (int64_t)seq;
+	c->in_dirty = 1;
+}
 
 /* store_seqc_get, with both counters read from the table if not yet. */
 static int store_seqc_load(struct store *st, const uint8_t *peer, struct store_seqc **out)
@@ -1160,11 +1175,8 @@ out:
 	r = store_tx_end(st, r);
 	if (r == 0) {
 		*outcome = rx;
-		if (st->in_batch && (rx == STORE_RX_NEW || exists)) {
-			struct store_seqc *c = store_seqc_get(st, peer); /* loaded above */
-			c->last_in = (int64_t)seq;
-			c->in_dirty = 1;
-		}
+		if (st->in_batch && (rx == STORE_RX_NEW || exists))
+			store_seqc_set_in(st, peer, seq);
 	}
 	return r;
 }
@@ -1289,10 +1301,10 @@ int store_outbox_ack(struct store *st, const uint8_t peer[static STORE_KEY], uin
 int store_outbox_ack_range(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t after,
 			   uint64_t upto, size_t *removed)
 {
-	int64_t lo = after > INT64_MAX ? INT64_MAX : (int64_t)after;
+	int64_t lo = store_seq_arg(after);
 	sqlite3_stmt *deliver = st->stmt[STMT_OUTBOX_DELIVER];
 	sqlite3_stmt *del = st->stmt[STMT_OUTBOX_DELETE];
-	int64_t up = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int64_t up = store_seq_arg(upto);
 	size_t n = 0;
 	int r = NERR_INTERNAL;
 	if ((r = store_tx_begin(st)) != 0)
@@ -1324,8 +1336,8 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 {
 	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_RANGE];
 	int r = NERR_INTERNAL;
-	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
-	int64_t u = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int64_t a = store_seq_arg(after);
+	int64_t u = store_seq_arg(upto);
 	int64_t l = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
 	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
 	    (r = store_bind_i64(st, s, 2, a)) != 0 || (r = store_bind_i64(st, s, 3, u)) != 0 ||
@@ -1350,17 +1362,9 @@ int store_outbox_end(struct store *st, const uint8_t id[static STORE_ID], int st
 	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, state)) == 0 &&
 	    (r = store_bind_i64(st, s, 3, STORE_DIR_OUT)) == 0 &&
-	    (r = store_bind_i64(st, s, 4, STORE_EXPIRED)) == 0 && (r = store_run(st, s)) == 0 &&
-	    sqlite3_changes(st->db) == 0)
-		r = NERR_NOTFOUND;
+	    (r = store_bind_i64(st, s, 4, STORE_EXPIRED)) == 0 && (r = store_step(st, s)) >= 0)
+		r = r == 0 ? NERR_NOTFOUND : out ? store_read_msg(st, s, out) : 0;
 	store_reset(s);
-	if (r == 0 && out && (r = store_msg_get(st, id, out)) == 0) {
-		free(out->text);
-		out->text = NULL;
-		out->text_len = 0;
-		if (!(out->text = calloc(1, 1)))
-			r = NERR_NOMEM;
-	}
 	return r;
 }
 
@@ -1369,7 +1373,7 @@ int store_outbox_expire(struct store *st, const uint8_t peer[static STORE_KEY], 
 {
 	sqlite3_stmt *list = st->stmt[STMT_OUTBOX_EXPIRE_LIST];
 	sqlite3_stmt *upd = st->stmt[STMT_OUTBOX_EXPIRE];
-	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
+	int64_t a = store_seq_arg(after);
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
 	int r;
@@ -1408,13 +1412,10 @@ int store_msg_skip(struct store *st, const uint8_t peer[static STORE_KEY], uint6
 		*outcome = seq <= last ? STORE_RX_DUP : STORE_RX_GAP;
 		return 0;
 	}
-	if (st->in_batch) {
-		struct store_seqc *c = store_seqc_get(st, peer); /* loaded above */
-		c->last_in = (int64_t)seq;
-		c->in_dirty = 1;
-	} else if ((r = store_set_last_in(st, peer, (int64_t)seq)) != 0) {
+	if (st->in_batch)
+		store_seqc_set_in(st, peer, seq);
+	else if ((r = store_set_last_in(st, peer, (int64_t)seq)) != 0)
 		return r;
-	}
 	*outcome = STORE_RX_NEW;
 	return 0;
 }
@@ -1423,8 +1424,8 @@ int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY
 			   uint64_t upto, struct store_msg **out, size_t *n)
 {
 	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_RANGE_IDS];
-	int64_t a = after > INT64_MAX ? INT64_MAX : (int64_t)after;
-	int64_t u = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int64_t a = store_seq_arg(after);
+	int64_t u = store_seq_arg(upto);
 	int r;
 	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, a)) == 0 && (r = store_bind_i64(st, s, 3, u)) == 0 &&
@@ -1443,7 +1444,7 @@ static int store_mark_read(struct store *st, const uint8_t *peer, int dir, uint6
 	sqlite3_stmt *mark = st->stmt[STMT_READ_MARK];
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
-	int64_t up = upto > INT64_MAX ? INT64_MAX : (int64_t)upto;
+	int64_t up = store_seq_arg(upto);
 	int r;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
@@ -1568,8 +1569,8 @@ int store_outbox_attempt_range(struct store *st, const uint8_t peer[static STORE
 			       uint64_t first, uint64_t last, int64_t now_ms, size_t *count)
 {
 	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_ATTEMPT_RANGE];
-	int64_t lo = first > INT64_MAX ? INT64_MAX : (int64_t)first;
-	int64_t hi = last > INT64_MAX ? INT64_MAX : (int64_t)last;
+	int64_t lo = store_seq_arg(first);
+	int64_t hi = store_seq_arg(last);
 	int r;
 	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, lo)) == 0 && (r = store_bind_i64(st, s, 3, hi)) == 0 &&
