@@ -16,7 +16,6 @@
 #include "wire.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -184,9 +183,9 @@ static void on_replay_timer(void *ctx);
 static void ctl_report_delivered(struct node *n, const uint8_t id[static 16]);
 static void ctl_report_refused(struct node *n, const struct peer *p);
 static void ctl_flush_subs(struct node *n);
-static void ctl_report_withdrawn(struct node *n, const uint8_t id[static 16], int state);
 static void ctl_report_done(struct node *n, const uint8_t id[static 16], const char *how);
 static void ckpt_consider(struct node *n);
+static int is_hex_prefix(const char *s);
 
 static struct peer *peer_find(struct node *n, const uint8_t key[static 32])
 {
@@ -658,6 +657,12 @@ static void batch_commit(struct node *n)
 			peer_send_window(n, n->peers[i]);
 }
 
+static void ckpt_run(struct node *n)
+{
+	if (store_checkpoint(n->store) != 0)
+		node_log(n, 1, "store: checkpoint failed: %s", store_errmsg(n->store));
+}
+
 static void on_ckpt_timer(void *ctx)
 {
 	struct node *n = ctx;
@@ -667,8 +672,8 @@ static void on_ckpt_timer(void *ctx)
 		n->ckpt_timer = loop_timer_add(n->loop, NODE_CKPT_QUIET_MS - quiet, on_ckpt_timer, n);
 		return;
 	}
-	if (!n->batch_open && store_checkpoint(n->store) != 0)
-		node_log(n, 1, "store: checkpoint failed: %s", store_errmsg(n->store));
+	if (!n->batch_open)
+		ckpt_run(n);
 }
 
 /* After a commit: checkpoint now if the log is very long, else when quiet. */
@@ -676,12 +681,10 @@ static void ckpt_consider(struct node *n)
 {
 	size_t pages = store_wal_pages(n->store);
 	n->last_commit = loop_now(n->loop);
-	if (pages >= NODE_CKPT_MAX_PAGES) {
-		if (store_checkpoint(n->store) != 0)
-			node_log(n, 1, "store: checkpoint failed: %s", store_errmsg(n->store));
-	} else if (pages >= NODE_CKPT_MIN_PAGES && !n->ckpt_timer) {
+	if (pages >= NODE_CKPT_MAX_PAGES)
+		ckpt_run(n);
+	else if (pages >= NODE_CKPT_MIN_PAGES && !n->ckpt_timer)
 		n->ckpt_timer = loop_timer_add(n->loop, NODE_CKPT_QUIET_MS, on_ckpt_timer, n);
-	}
 }
 
 static void on_batch_timer(void *ctx)
@@ -1257,8 +1260,15 @@ static int static_is_connected(struct node *n, const struct static_peer *sp)
 static void withdrawn(struct node *n, struct peer *p, struct store_msg *m)
 {
 	emit(n, NODE_EV_WITHDRAWN, p, m);
-	ctl_report_withdrawn(n, m->id, m->state);
+	ctl_report_done(n, m->id, store_state_name(m->state));
 	peer_pump(n, p);
+}
+
+/* The highest seq to p that may be in flight: sent on the current session,
+ * its acknowledgement perhaps on its way. Nothing up to it is withdrawn. */
+static uint64_t in_flight_upto(const struct peer *p)
+{
+	return p->conn && p->up ? p->sent_upto : 0;
 }
 
 #define NODE_EXPIRY_EVERY_MS 5000
@@ -1278,9 +1288,9 @@ static void expire_due(struct node *n)
 		size_t count = 0;
 		if (p->pending == 0)
 			continue;
-		uint64_t after = p->conn && p->up ? p->sent_upto : 0;
 		if (batch_open_durable(n) != 0 ||
-		    store_outbox_expire(n->store, p->pub.key, after, before, &msgs, &count) != 0) {
+		    store_outbox_expire(n->store, p->pub.key, in_flight_upto(p), before, &msgs,
+					&count) != 0) {
 			node_log(n, 1, "store: cannot expire old messages: %s",
 				 store_errmsg(n->store));
 			return;
@@ -1298,16 +1308,14 @@ int node_outbox_find(struct node *n, const char *prefix, uint8_t id[static 16])
 {
 	struct store_msg *msgs = NULL;
 	size_t count = 0, found = 0, len = strlen(prefix);
-	char hex[33], want[33];
-	if (len < 8 || len > 32 || strspn(prefix, "0123456789abcdefABCDEF") != len)
+	char hex[33];
+	if (len > 32 || !is_hex_prefix(prefix))
 		return NERR_USAGE;
-	for (size_t i = 0; i <= len; i++)
-		want[i] = (char)tolower((unsigned char)prefix[i]);
 	if (store_outbox_list(n->store, NULL, &msgs, &count) != 0)
 		return NERR_STORE;
 	for (size_t i = 0; i < count; i++) {
 		ncrypto_hex(hex, msgs[i].id, 16);
-		if (strncmp(hex, want, len) == 0 && msgs[i].state < STORE_EXPIRED && found++ == 0)
+		if (strncasecmp(hex, prefix, len) == 0 && msgs[i].state < STORE_EXPIRED && found++ == 0)
 			memcpy(id, msgs[i].id, 16);
 	}
 	store_msgs_free(msgs, count);
@@ -1317,20 +1325,20 @@ int node_outbox_find(struct node *n, const char *prefix, uint8_t id[static 16])
 int node_cancel(struct node *n, const uint8_t id[static 16])
 {
 	struct store_msg m;
+	uint8_t key[32];
 	int r = store_msg_get(n->store, id, &m);
 	if (r != 0)
 		return r;
-	struct peer *p = NULL;
-	if (m.dir == STORE_DIR_OUT && !(p = peer_find(n, m.peer)))
-		p = peer_add(n, m.peer);
-	uint64_t seq = m.seq;
 	int out = m.dir == STORE_DIR_OUT;
+	uint64_t seq = m.seq;
+	memcpy(key, m.peer, 32);
 	store_msg_clear(&m);
 	if (!out)
 		return NERR_NOTFOUND;
-	if (!p)
+	struct peer *p = peer_find(n, key);
+	if (!p && !(p = peer_add(n, key)))
 		return NERR_LIMIT;
-	if (p->conn && p->up && seq <= p->sent_upto)
+	if (seq <= in_flight_upto(p))
 		return NERR_BUSY;
 	if ((r = batch_open_durable(n)) != 0 ||
 	    (r = store_outbox_end(n->store, id, STORE_CANCELLED, &m)) != 0)
@@ -1698,11 +1706,6 @@ static void ctl_report_done(struct node *n, const uint8_t id[static 16], const c
 static void ctl_report_delivered(struct node *n, const uint8_t id[static 16])
 {
 	ctl_report_done(n, id, "delivered");
-}
-
-static void ctl_report_withdrawn(struct node *n, const uint8_t id[static 16], int state)
-{
-	ctl_report_done(n, id, store_state_name(state));
 }
 
 static void ctl_flush_subs(struct node *n)
