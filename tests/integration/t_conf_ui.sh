@@ -4,14 +4,8 @@
 # file's colours even with NO_COLOR set, and a bad line's warning, which the
 # screen hides on stderr, shows in window 1 too.
 . ./lib.sh
-command -v tmux >/dev/null 2>&1 || fail "tmux is needed to drive the interactive client"
+. ./tmux.sh
 
-TM="tmux -L natter-$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT INT TERM
-
-screen_has() {
-	$TM capture-pane -p -t ui >"$T/screen" 2>/dev/null && grep -qF -- "$1" "$T/screen"
-}
 # The status bar (second row from the bottom) with its escape sequences.
 status_sgr() {
 	$TM capture-pane -e -p -t ui 2>/dev/null | tail -n 2 | head -n 1

@@ -5,15 +5,7 @@
 # it, the own message turns delivered, a resize redraws within the new width,
 # and /quit exits 0.
 . ./lib.sh
-command -v tmux >/dev/null 2>&1 || fail "tmux is needed to drive the interactive client"
-
-TM="tmux -L natter-$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT INT TERM
-
-# screen_has TEXT: the visible pane contains the fixed string TEXT.
-screen_has() {
-	$TM capture-pane -p -t ui >"$T/screen" 2>/dev/null && grep -qF -- "$1" "$T/screen"
-}
+. ./tmux.sh
 
 # row N: line N (1-based) of the visible pane.
 row() {

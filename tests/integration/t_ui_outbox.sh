@@ -4,14 +4,7 @@
 # with its id, /cancel withdraws it, and when the peer is back it gets what
 # follows, never the withdrawn one.
 . ./lib.sh
-command -v tmux >/dev/null 2>&1 || fail "tmux is needed to drive the interactive client"
-
-TM="tmux -L natter-$$ -f /dev/null"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT INT TERM
-
-screen_has() { # TEXT: the visible pane contains the fixed string TEXT
-	$TM capture-pane -p -t ui >"$T/screen" 2>/dev/null && grep -qF -- "$1" "$T/screen"
-}
+. ./tmux.sh
 
 start bob --json
 wait_for 10 test -e "$T/bob/lock" || fail "bob did not start"
