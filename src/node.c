@@ -1277,8 +1277,10 @@ static uint64_t in_flight_upto(const struct peer *p)
  * current session (their acknowledgement may be on its way). */
 static void expire_due(struct node *n)
 {
+	if (n->cfg.msg_ttl_s <= 0)
+		return;
 	int64_t now = text_now_ms();
-	if (n->cfg.msg_ttl_s <= 0 || now < n->next_expiry)
+	if (now < n->next_expiry)
 		return;
 	n->next_expiry = now + NODE_EXPIRY_EVERY_MS;
 	int64_t before = now - n->cfg.msg_ttl_s * 1000;
