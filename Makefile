@@ -103,6 +103,11 @@ layers:
 unit: build/san/check_all
 	cd tests && ASAN_OPTIONS=detect_leaks=1 ../build/san/check_all
 
+# A tool that speaks natter's own formats links the net/ layer.
+build/tools/beaconsim: tests/tools/beaconsim.c $(NET_SRC:%.c=build/san/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(PC_LIBS) $(LDFLAGS)
+
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(DEFS) -O1 -g -o $@ $<
@@ -112,7 +117,7 @@ build/tools/%: tests/tools/%.c
 lab-check: build/san/natter
 	@NATTER=$(CURDIR)/build/san/natter sh tests/lab/check-short.sh
 
-integration: build/san/natter build/tools/tcpflood
+integration: build/san/natter build/tools/tcpflood build/tools/beaconsim
 	@NATTER=$(CURDIR)/build/san/natter TOOLS=$(CURDIR)/build/tools sh tests/integration/run.sh
 
 # Section 5 pages (natter.conf.5) are installed when they exist.

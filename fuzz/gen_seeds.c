@@ -116,6 +116,8 @@ static void gen_beacons(void)
 		   "bob");
 	gen_beacon("b-nick-max", fuzz_sk_peer_b, boot_b, 3, FUZZ_NOW_MS + 100000, 0, 65535,
 		   "0123456789abcdef0123456789abcdef");
+	gen_beacon("a-pace-3", fuzz_sk_peer_a, fuzz_boot_a, FUZZ_SEQ_A + 2, FUZZ_NOW_MS,
+		   beacon_pace_flags(3), 7000, "alice");
 	gen_beacon("own", fuzz_sk_own, fuzz_boot_a, 1, FUZZ_NOW_MS, 0, 7000, "me");
 }
 

@@ -15,7 +15,13 @@
  * big-endian, sig = Ed25519 by id_pub over BEACON_SIG_CTX || all preceding bytes. */
 #define BEACON_VERSION	   1		      /* the only version sent or accepted */
 #define BEACON_FLAG_PROBE  0x01u	      /* "answer me now": peers reply at once */
-#define BEACON_FLAGS_KNOWN BEACON_FLAG_PROBE  /* flag bits this version defines */
+/* Bits 4..7: the sender's pace minus 1. At pace P (1..BEACON_PACE_MAX) its
+ * next regular beacon follows within P times the pace-1 gap, so receivers
+ * wait P times as long before they call it offline (docs/protocol.md §3.4). */
+#define BEACON_PACE_SHIFT  4
+#define BEACON_PACE_MASK   0xf0u
+#define BEACON_PACE_MAX	   16
+#define BEACON_FLAGS_KNOWN (BEACON_FLAG_PROBE | BEACON_PACE_MASK) /* bits this version defines */
 #define BEACON_NICK_MAX	   32		      /* nick bytes on the wire: 1..this */
 #define BEACON_SIG_CTX	   "natter/beacon/v1" /* signature domain separator */
 #define BEACON_FIXED_LEN   129		      /* every byte but the nick */
@@ -42,6 +48,19 @@ struct beacon {
 	uint64_t ts_ms;
 	char nick[BEACON_NICK_MAX + 1];
 };
+
+/* The pace a beacon's flags carry (1..BEACON_PACE_MAX), and the flag bits
+ * that carry pace (clamped to 1..BEACON_PACE_MAX). */
+static inline unsigned beacon_pace(uint8_t flags)
+{
+	return ((flags & BEACON_PACE_MASK) >> BEACON_PACE_SHIFT) + 1;
+}
+
+static inline uint8_t beacon_pace_flags(unsigned pace)
+{
+	pace = pace < 1 ? 1 : pace > BEACON_PACE_MAX ? BEACON_PACE_MAX : pace;
+	return (uint8_t)((pace - 1) << BEACON_PACE_SHIFT);
+}
 
 /* Sign b with sk and write the packet to out (cap bytes); *len gets its size,
  * BEACON_FIXED_LEN + strlen(nick). b->version must be BEACON_VERSION

@@ -76,6 +76,7 @@ struct peer {
 	uint8_t boot_id[8]; /* of its last beacon that had a port; a new one is a restart */
 	int boot_known;
 	int64_t pex_beacon_at; /* monotonic ms of its last beacon (peer exchange) */
+	unsigned pace;	       /* of its last beacon: its beacons come pace times slower */
 	struct {
 		int sent;	    /* a PEERS frame went out on this session */
 		int64_t checked_at; /* monotonic ms */
@@ -120,6 +121,7 @@ struct node {
 	char away_reason[WIRE_AWAY_MAX + 1];
 	int receipts; /* send READ frames (not off in the config) */
 	uint64_t beacon_seq;
+	unsigned pace; /* of our own beacons (node_pace) */
 	struct peer *peers[NODE_PEERS_MAX];
 	size_t n_peers;
 	struct conn *conns[NODE_CONNS_MAX];
@@ -293,6 +295,13 @@ static void peer_set_online(struct node *n, struct peer *p, int online)
 	emit(n, online ? NODE_EV_PEER_ONLINE : NODE_EV_PEER_OFFLINE, p, NULL);
 }
 
+/* How long a peer's beacons may stay away before it is called offline: its
+ * pace says how far apart they come. */
+static int64_t peer_quiet_ms(const struct peer *p)
+{
+	return NODE_OFFLINE_AFTER_MS * (int64_t)(p->pace ? p->pace : 1);
+}
+
 /* Why: a peer on several links (Wi-Fi and Ethernet) sends each beacon once
  * per link, and whichever copy arrives first is accepted (the others are
  * replays), so its source address may alternate from beacon to beacon.
@@ -308,7 +317,7 @@ static int peer_keep_addr(struct node *n, struct peer *p, const struct beacon *b
 	    p->pub.addr.sin_port != htons(b->tcp_port))
 		return 0;
 	if (!(p->up && p->conn) &&
-	    (p->addr_heard == 0 || now - p->addr_heard > NODE_OFFLINE_AFTER_MS))
+	    (p->addr_heard == 0 || now - p->addr_heard > peer_quiet_ms(p)))
 		return 0;
 	p->alt_addr = p->pub.addr;
 	p->alt_addr.sin_addr = from->sin_addr;
@@ -1113,7 +1122,7 @@ static void send_beacon(struct node *n, int probe)
 		return;
 	memset(&b, 0, sizeof b);
 	b.version = BEACON_VERSION;
-	b.flags = probe ? BEACON_FLAG_PROBE : 0;
+	b.flags = (uint8_t)((probe ? BEACON_FLAG_PROBE : 0) | beacon_pace_flags(n->pace));
 	b.tcp_port = n->port;
 	memcpy(b.id_pub, n->id->conn.id_pub, 32);
 	memcpy(b.boot_id, n->boot_id, 8);
@@ -1126,14 +1135,47 @@ static void send_beacon(struct node *n, int probe)
 		node_log(n, 2, "cannot send beacon");
 }
 
+/* Why: every node hears every other node's beacons, and each costs a
+ * signature check, so a LAN of N nodes at a fixed interval costs each node
+ * N checks per interval. The pace slows a node's beacons down as the peers
+ * it hears grow in number, which keeps what each node hears at about
+ * NODE_BEACON_PEERS_PER_PACE beacons per interval however large the LAN. A
+ * newcomer's probe is still answered at once, so discovery stays as fast;
+ * only noticing a silent departure takes longer (pace times). */
+static unsigned node_pace(struct node *n)
+{
+	int64_t now = now_mono(n);
+	size_t heard = 0;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		const struct peer *p = n->peers[i];
+		if (p->last_beacon && now - p->last_beacon <= peer_quiet_ms(p))
+			heard++;
+	}
+	size_t pace = (heard + NODE_BEACON_PEERS_PER_PACE - 1) / NODE_BEACON_PEERS_PER_PACE;
+	return pace < 1 ? 1 : pace > BEACON_PACE_MAX ? BEACON_PACE_MAX : (unsigned)pace;
+}
+
+static void on_beacon_timer(void *ctx);
+
+/* The next regular beacon, after a gap that matches the pace our last one announced. */
+static void beacon_schedule(struct node *n)
+{
+	n->beacon_timer = loop_timer_add(
+		n->loop,
+		(int64_t)n->pace * NODE_BEACON_MIN_MS +
+			ncrypto_random_uniform(n->pace * NODE_BEACON_JITTER_MS),
+		on_beacon_timer, n);
+}
+
 static void on_beacon_timer(void *ctx)
 {
 	struct node *n = ctx;
+	unsigned pace = node_pace(n);
+	if (pace != n->pace)
+		node_log(n, 2, "beacon pace %u (was %u)", pace, n->pace);
+	n->pace = pace;
 	send_beacon(n, 0);
-	n->beacon_timer =
-		loop_timer_add(n->loop,
-			       NODE_BEACON_MIN_MS + ncrypto_random_uniform(NODE_BEACON_JITTER_MS),
-			       on_beacon_timer, n);
+	beacon_schedule(n);
 }
 
 static void on_reply_timer(void *ctx)
@@ -1198,6 +1240,7 @@ static void handle_beacon(struct node *n, const uint8_t *pkt, size_t len,
 	p->pub.last_seen_ms = text_now_ms();
 	p->last_beacon = now_mono(n);
 	p->pex_beacon_at = p->last_beacon;
+	p->pace = beacon_pace(b.flags);
 	if ((moved || kept) && p->up && p->conn && !p->doubt_since) {
 		/* The peer beacons from a new address while our session with it
 		 * is up: after an address change (or a restart there) that session
@@ -1397,7 +1440,7 @@ static void on_tick(void *ctx)
 			}
 		}
 		if (p->pub.online && !p->up && p->last_beacon &&
-		    now - p->last_beacon > NODE_OFFLINE_AFTER_MS)
+		    now - p->last_beacon > peer_quiet_ms(p))
 			peer_set_online(n, p, 0);
 		if (p->pending && !p->conn)
 			peer_dial(n, p);
@@ -1430,7 +1473,7 @@ static int pex_peer_is_static(struct node *n, const struct peer *p)
 
 static enum pex_via pex_peer_via(struct node *n, const struct peer *p)
 {
-	if (p->pex_beacon_at && now_mono(n) - p->pex_beacon_at <= NODE_OFFLINE_AFTER_MS)
+	if (p->pex_beacon_at && now_mono(n) - p->pex_beacon_at <= peer_quiet_ms(p))
 		return PEX_VIA_LAN;
 	if (pex_peer_is_static(n, p))
 		return PEX_VIA_STATIC;
@@ -1542,7 +1585,7 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 	struct peer *q = peer_find(n, w->key);
 	struct pex_learned *e = pex_table_find(n->pex, w->key);
 	if (q && (q->up ||
-		  (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= NODE_OFFLINE_AFTER_MS))) {
+		  (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= peer_quiet_ms(q)))) {
 		if (e)
 			e->heard = now_mono(n);
 		return; /* reached directly: its own beacon or session says where */
@@ -2031,6 +2074,7 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	}
 	beacon_table_init(n->btab);
 	ncrypto_random(n->boot_id, sizeof n->boot_id);
+	n->pace = 1;
 	if ((r = make_home(cfg->home, err, errlen)) != 0)
 		goto fail;
 	if (!cfg->passive && (r = lock_home(n, err, errlen)) != 0)
@@ -2088,10 +2132,7 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 		return 0;
 	}
 	send_beacon(n, 1);
-	n->beacon_timer =
-		loop_timer_add(n->loop,
-			       NODE_BEACON_MIN_MS + ncrypto_random_uniform(NODE_BEACON_JITTER_MS),
-			       on_beacon_timer, n);
+	beacon_schedule(n);
 	n->tick_timer = loop_timer_add(n->loop, 0, on_tick, n);
 	if (!cfg->transient)
 		(void)loop_timer_add(n->loop, 0, on_replay_timer, n);

@@ -19,10 +19,11 @@
 #define NODE_PEERS_MAX 256	       /* live peer table */
 #define NODE_CONNS_MAX 128	       /* connections in total */
 #define NODE_CONNS_PER_SOURCE 8	       /* accepted connections from one IPv4 address */
-#define NODE_BEACON_MIN_MS 4000	       /* regular beacons every 4..6 s */
+#define NODE_BEACON_MIN_MS 4000	       /* regular beacons every 4..6 s, times the pace */
 #define NODE_BEACON_JITTER_MS 2000
+#define NODE_BEACON_PEERS_PER_PACE 20  /* pace = peers heard / this, rounded up */
 #define NODE_PROBE_REPLY_GAP_MS 200    /* at most one probe answer per gap */
-#define NODE_OFFLINE_AFTER_MS 15000    /* no beacon for 15 s: at least two missed */
+#define NODE_OFFLINE_AFTER_MS 15000    /* no beacon for 15 s times its pace: two missed */
 #define NODE_DIAL_BACKOFF_MS 1000      /* first redial delay after a failure */
 #define NODE_DIAL_BACKOFF_MAX_MS 300000 /* doubling up to 5 min, with ±25% jitter */
 

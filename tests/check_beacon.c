@@ -314,9 +314,37 @@ START_TEST(parse_ignores_unknown_flag_bits)
 	struct beacon b;
 	ident_new(&id);
 	size_t len = packet(&id, 1, pkt);
-	pkt[OFF_FLAGS] = 0x83;
+	pkt[OFF_FLAGS] = 0x0f; /* bits 1..3 are unknown */
 	ck_assert_int_eq(beacon_parse(&b, pkt, len), 0);
 	ck_assert_uint_eq(b.flags, BEACON_FLAG_PROBE);
+}
+END_TEST
+
+START_TEST(the_pace_travels_in_the_flags_and_is_signed)
+{
+	struct ident id;
+	uint8_t pkt[BEACON_MAX_LEN + 8];
+	size_t len;
+	struct beacon b, got;
+	ident_new(&id);
+	b = beacon_sample(&id, 1);
+	b.flags = (uint8_t)(BEACON_FLAG_PROBE | beacon_pace_flags(3));
+	ck_assert_int_eq(beacon_encode(&b, id.sk, pkt, sizeof pkt, &len), 0);
+	ck_assert_uint_eq(pkt[OFF_FLAGS], 0x21);
+	ck_assert_int_eq(beacon_parse(&got, pkt, len), 0);
+	ck_assert_uint_eq(beacon_pace(got.flags), 3);
+	ck_assert_uint_eq(got.flags & BEACON_FLAG_PROBE, BEACON_FLAG_PROBE);
+	ck_assert_int_eq(beacon_verify(pkt, len, id.pk), 0);
+	/* A node that predates the pace sends 0: pace 1, as before. */
+	ck_assert_uint_eq(beacon_pace(0x00), 1);
+	ck_assert_uint_eq(beacon_pace(0xf0), BEACON_PACE_MAX);
+	ck_assert_uint_eq(beacon_pace_flags(0), 0x00);
+	ck_assert_uint_eq(beacon_pace_flags(1), 0x00);
+	ck_assert_uint_eq(beacon_pace_flags(BEACON_PACE_MAX + 5), 0xf0);
+	/* The pace is signed: raising it on the way breaks the signature. */
+	pkt[OFF_FLAGS] = 0x31;
+	ck_assert_int_eq(beacon_parse(&got, pkt, len), 0);
+	ck_assert_int_eq(beacon_verify(pkt, len, id.pk), NERR_CRYPTO);
 }
 END_TEST
 
@@ -676,6 +704,7 @@ Suite *beacon_suite(void)
 	tcase_add_test(tc, parse_rejects_tcp_port_0);
 	tcase_add_test(tc, a_probe_may_carry_tcp_port_0);
 	tcase_add_test(tc, parse_ignores_unknown_flag_bits);
+	tcase_add_test(tc, the_pace_travels_in_the_flags_and_is_signed);
 	tcase_add_test(tc, verify_wants_the_key_the_packet_names);
 	suite_add_tcase(s, tc);
 	TCase *tt = tcase_create("table");
