@@ -510,6 +510,12 @@ int conn_send(struct conn *c, uint8_t type, const void *data, size_t len)
 	return 0;
 }
 
+void conn_push(struct conn *c)
+{
+	if (!c->dead && c->step == STEP_UP)
+		(void)flush(c); /* an error keeps POLLOUT on: conn_io meets it again */
+}
+
 int conn_is_up(const struct conn *c)
 {
 	return c->step == STEP_UP;

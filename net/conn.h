@@ -58,6 +58,10 @@ struct conn *conn_new_incoming(struct loop *l, int fd, const struct sockaddr_in 
 /* Queue one frame. NERR_AGAIN before the connection is up, NERR_LIMIT when
  * the send queue is full, NERR_TOOLONG over FRAME_DATA_MAX. */
 int conn_send(struct conn *c, uint8_t type, const void *data, size_t len);
+/* Write the queued frames now, as far as the socket takes them, instead of
+ * on the loop's next turn: for what a peer waits on (an ACK, a message).
+ * Never closes c: a write error is left for the loop to find. */
+void conn_push(struct conn *c);
 /* Close now (graceful: a BYE frame is flushed first if possible). down() is
  * called once, with err. Safe from inside any callback of c. */
 void conn_close(struct conn *c, int graceful, int err);

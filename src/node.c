@@ -432,8 +432,8 @@ static void peer_pump(struct node *n, struct peer *p)
 
 /* The sending half of peer_pump, for when every outbox message of p is
  * durable. The delivery attempts it records are bookkeeping: they join a
- * batch (opened here if none is) and commit with the next turn's work,
- * instead of one fsync per message sent. */
+ * batch (opened here if none is) that commits without a sync, instead of
+ * one fsync per message sent. */
 static void peer_send_window(struct node *n, struct peer *p)
 {
 	struct store_msg *msgs = NULL;
@@ -477,6 +477,8 @@ static void peer_send_window(struct node *n, struct peer *p)
 			first = m->seq;
 		p->sent_upto = m->seq;
 	}
+	if (first && p->conn)
+		conn_push(p->conn); /* before the attempts are recorded */
 	if (first && store_outbox_attempt_range(n->store, p->pub.key, first, p->sent_upto, now,
 						NULL) != 0)
 		node_log(n, 1, "store: cannot count delivery attempts");
@@ -601,8 +603,8 @@ static void ack_due_add(struct node *n, struct peer *p)
 		n->ack_due[n->n_ack_due++] = p;
 }
 
-/* Commit the open batch, then (and only then) show its messages and send the
- * ACKs: an ACK always means durable. On a failed commit nothing is shown or
+/* Commit the open batch, then (and only then) send the ACKs and the messages
+ * it queued, and show what it received: an ACK always means durable. On a failed commit nothing is shown or
  * acknowledged, and the sessions involved are dropped so that their senders
  * send again on the next one. */
 static void batch_commit(struct node *n)
@@ -626,12 +628,20 @@ static void batch_commit(struct node *n)
 		struct peer *p = n->ack_due[i];
 		if (!p->conn || !p->up)
 			continue;
-		if (r == 0)
+		if (r == 0) {
 			send_ack(n, p->conn, p);
-		else
+			conn_push(p->conn); /* now, not after the showing below */
+		} else
 			conn_close(p->conn, 0, NERR_STORE);
 	}
 	n->n_ack_due = 0;
+	/* Everything queued is durable now: send, before the answers and the
+	 * showing below (the peers' stores are the next step of every
+	 * message's way). A batch the first of these opens holds only
+	 * attempts, so the others need not wait for it. */
+	for (size_t i = 0; i < n->n_peers; i++)
+		if (n->peers[i]->pump_due)
+			peer_send_window(n, n->peers[i]);
 	for (size_t i = 0; i < n->n_held; i++) {
 		if (r == 0)
 			emit(n, NODE_EV_MESSAGE, n->held[i].peer, &n->held[i].msg);
@@ -657,13 +667,8 @@ static void batch_commit(struct node *n)
 	 * crash shows a message twice as short as it can be. */
 	if (r == 0 && n->batch_open && !n->batch_durable)
 		batch_commit(n);
-	/* After what others wait for (ACKs, answers) has left. */
+	/* After what others wait for (ACKs, messages, answers) has left. */
 	ckpt_consider(n);
-	/* Everything queued is durable now: send. A batch the first of these
-	 * opens holds only attempts, so the others need not wait for it. */
-	for (size_t i = 0; i < n->n_peers; i++)
-		if (n->peers[i]->pump_due)
-			peer_send_window(n, n->peers[i]);
 }
 
 static void ckpt_run(struct node *n)

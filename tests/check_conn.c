@@ -288,6 +288,20 @@ START_TEST(frames_flow_both_ways_after_the_handshake)
 }
 END_TEST
 
+START_TEST(push_writes_queued_frames_without_waiting_for_the_loop)
+{
+	dial(NULL, 0);
+	conn_push(w.init.c); /* not up yet: nothing to do, nothing breaks */
+	ck_assert(run_until(both_up));
+	ck_assert_int_eq(conn_send(w.init.c, 0x42, "ping", 4), 0);
+	ck_assert_uint_gt(conn_pending_bytes(w.init.c), 0);
+	conn_push(w.init.c);
+	ck_assert_uint_eq(conn_pending_bytes(w.init.c), 0);
+	ck_assert(run_until(resp_got_frame));
+	ck_assert_mem_eq(w.resp.last, "ping", 4);
+}
+END_TEST
+
 START_TEST(sending_before_the_session_is_up_is_refused)
 {
 	dial(NULL, 0);
@@ -487,6 +501,7 @@ Suite *conn_suite(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, handshake_succeeds_and_each_side_learns_the_other_identity);
 	tcase_add_test(tc, frames_flow_both_ways_after_the_handshake);
+	tcase_add_test(tc, push_writes_queued_frames_without_waiting_for_the_loop);
 	tcase_add_test(tc, sending_before_the_session_is_up_is_refused);
 	tcase_add_test(tc, orderly_close_reaches_the_peer_as_end_of_stream);
 	tcase_add_test(tc, a_peer_that_vanishes_without_bye_is_a_lost_connection);
