@@ -7,11 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Lines printed but not yet flushed: at most this many wait for the flush. */
+#define LISTEN_PENDING 512
+
 struct listen_state {
 	struct cli *cli;
 	struct node *node;
 	int broken; /* stdout is gone (EPIPE): stop */
+	size_t n_pending;
+	uint8_t pending[LISTEN_PENDING][16]; /* ids of the lines not yet flushed */
 };
+
+/* Flush the printed lines, then record them as shown: only once they are
+ * out, so a crash in between shows a message twice, never zero times. */
+static void listen_flush(struct listen_state *ls)
+{
+	if (ls->n_pending == 0)
+		return;
+	size_t n = ls->n_pending;
+	ls->n_pending = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ls->broken = 1; /* not shown: the next --listen shows them */
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (node_mark_shown(ls->node, ls->pending[i]) != 0) {
+			cli_error("cannot record a message as shown; it may be shown again");
+			break;
+		}
+}
 
 static void on_event(void *ctx, const struct node_event *ev)
 {
@@ -24,24 +48,27 @@ static void on_event(void *ctx, const struct node_event *ev)
 	if (ev->type != NODE_EV_MESSAGE || ls->broken)
 		return;
 	cli_print_msg(ls->cli, ls->node, ev->msg, ev->peer->nick, ev->peer->fp, 0);
-	/* Flushed per line (SPEC), and recorded as shown only once it is out:
-	 * a crash in between shows a message twice, never zero times. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		ls->broken = 1; /* not shown: the next --listen shows it */
-		return;
-	}
-	if (node_mark_shown(ls->node, ev->msg->id) != 0)
-		cli_error("cannot record a message as shown; it may be shown again");
+	memcpy(ls->pending[ls->n_pending++], ev->msg->id, 16);
+	if (ls->n_pending == LISTEN_PENDING)
+		listen_flush(ls);
 }
 
+/* Called before the loop waits: every line printed in this turn goes out
+ * now (SPEC: flushed per line; the messages of one commit share a write). */
 static int is_done(void *ctx)
 {
-	return ((struct listen_state *)ctx)->broken;
+	struct listen_state *ls = ctx;
+	listen_flush(ls);
+	return ls->broken;
 }
 
 int cli_listen_run(struct cli *cli)
 {
-	struct listen_state ls = {cli, NULL, 0};
+	static struct listen_state ls;
+	static char outbuf[64 << 10];
+	ls.cli = cli;
+	/* Room for a burst's lines, so that they leave in few writes. */
+	(void)setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	int r = cli_start_long_node(cli, &ls.node, on_event, &ls);
 	if (r != 0)
 		return r;
@@ -57,6 +84,7 @@ int cli_listen_run(struct cli *cli)
 		cli_log_kv(cli, 1, msg, kv);
 	}
 	cli_run(cli, ls.node, is_done, &ls, -1);
+	listen_flush(&ls); /* a stop between the print and the wait */
 	node_free(ls.node);
 	return EX_OK_; /* a closed stdout (| head) is a normal end, as for cat */
 }
