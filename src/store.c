@@ -97,9 +97,6 @@ enum store_stmt {
 	STMT_BEGIN,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
-	STMT_SAVEPOINT,
-	STMT_RELEASE,
-	STMT_ROLLBACK_TO,
 	STMT_META_GET,
 	STMT_META_SET,
 	STMT_PEER_UPSERT,
@@ -162,9 +159,6 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
-    [STMT_SAVEPOINT] = "SAVEPOINT store_op",
-    [STMT_RELEASE] = "RELEASE store_op",
-    [STMT_ROLLBACK_TO] = "ROLLBACK TO store_op",
     [STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [STMT_META_SET] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 		      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -276,6 +270,7 @@ struct store {
 	sqlite3_stmt *stmt[STMT_COUNT];
 	int in_batch;
 	int light; /* the open batch runs with synchronous = NORMAL */
+	int tx_changes; /* sqlite3_total_changes when the writer in a batch began */
 	size_t wal_pages; /* in the log after the last commit */
 	size_t n_seqc;
 	struct store_seqc seqc[STORE_SEQC_MAX];
@@ -484,7 +479,11 @@ static int store_seqc_load(struct store *st, const uint8_t *peer, struct store_s
 }
 
 /* Writers of more than one statement run between store_tx_begin and store_tx_end. Inside a
- * batch that is a savepoint, so a failure undoes this writer and keeps the batch. Alone it is
+ * batch nothing is opened: a savepoint per writer made SQLite copy every page the writer
+ * touched into a statement journal, 10-20 % of a node's CPU in a stream. A failed statement
+ * undoes itself (SQLite makes each atomic), so a writer that fails before any row changed
+ * leaves the batch as it was; one that fails after a row changed rolls the whole batch back,
+ * and its commit then fails (docs/delivery.md: nothing in it is acknowledged). Alone it is
  * BEGIN IMMEDIATE, not a savepoint's deferred BEGIN: a deferred transaction that reads (the
  * seq counters) before it writes can get SQLITE_BUSY, past the busy timeout, when another
  * connection wrote in between. A single statement needs neither; SQLite makes it atomic. */
@@ -500,26 +499,29 @@ static int store_tx_begin(struct store *st)
 		snprintf(st->err, sizeof st->err, "the batch was rolled back by an earlier error");
 		return NERR_STORE;
 	}
-	return store_run(st, st->stmt[STMT_SAVEPOINT]);
+	st->tx_changes = sqlite3_total_changes(st->db);
+	return 0;
 }
 
 /* Keep what store_tx_begin started when r is 0 (durably, outside a batch), else undo it.
  * Returns r, or NERR_STORE when keeping it failed. */
 static int store_tx_end(struct store *st, int r)
 {
+	if (st->in_batch) {
+		/* Half a writer cannot stay: the batch goes (after some errors, I/O or
+		 * disk full, SQLite has rolled it back already). */
+		if (r != 0 && sqlite3_total_changes(st->db) != st->tx_changes &&
+		    !sqlite3_get_autocommit(st->db))
+			store_undo(st, STMT_ROLLBACK);
+		return r;
+	}
 	if (r == 0) {
-		r = store_run(st, st->stmt[st->in_batch ? STMT_RELEASE : STMT_COMMIT]);
+		r = store_run(st, st->stmt[STMT_COMMIT]);
 		if (r == 0)
 			return 0;
 	}
-	/* After some errors (I/O, disk full) SQLite has already rolled back everything; then
-	 * these fail harmlessly and the batch's own commit reports it. */
-	if (st->in_batch) {
-		store_undo(st, STMT_ROLLBACK_TO);
-		store_undo(st, STMT_RELEASE);
-	} else if (!sqlite3_get_autocommit(st->db)) {
+	if (!sqlite3_get_autocommit(st->db))
 		store_undo(st, STMT_ROLLBACK);
-	}
 	return r;
 }
 

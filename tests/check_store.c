@@ -744,6 +744,44 @@ START_TEST(failed_write_inside_batch_undoes_only_itself)
 }
 END_TEST
 
+/* A writer that fails after it changed a row (here the outbox row is refused
+ * by a trigger, after the message row went in) cannot leave half of itself:
+ * the whole batch goes, later writers are refused, and the commit fails. */
+START_TEST(a_writer_failing_half_way_takes_the_batch_with_it)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], id[STORE_ID];
+	uint64_t seq = 0;
+	int outcome = 0;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	store_close(st);
+	raw_exec(h.path, "CREATE TRIGGER no_outbox BEFORE INSERT ON outbox"
+			 " WHEN (SELECT text FROM messages WHERE n = NEW.msg) = 'refused'"
+			 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "in"), STORE_RX_NEW);
+	id_make(id, 9);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 501, "refused", 7, &seq), NERR_STORE);
+	id_make(id, 10);
+	ck_assert_int_eq(store_msg_queue(st, a, id, 502, "later", 5, &seq), NERR_STORE);
+	ck_assert_int_ne(store_msg_receive(st, a, id, 2, 503, "x", 1, &outcome), 0);
+	ck_assert_int_ne(store_batch_commit(st), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM messages"), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM outbox"), 0);
+	ck_assert_uint_eq(last_in(st, a), 0);
+	/* The store works on: the next batch commits. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(receive(st, a, 1, 1, 500, "in"), STORE_RX_NEW);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_uint_eq(last_in(st, a), 1);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 START_TEST(batch_rollback_discards_every_write)
 {
 	struct tmp_home h;
@@ -1982,6 +2020,7 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, existing_file_is_made_private_and_journal_is_wal);
 	STORE_ADD_TEST(s, batch_groups_several_receives);
 	STORE_ADD_TEST(s, failed_write_inside_batch_undoes_only_itself);
+	STORE_ADD_TEST(s, a_writer_failing_half_way_takes_the_batch_with_it);
 	STORE_ADD_TEST(s, batch_rollback_discards_every_write);
 	STORE_ADD_TEST(s, state_names_match_the_spec);
 	STORE_ADD_TEST(s, close_of_null_is_a_noop);
