@@ -127,7 +127,8 @@ int ncrypto_unpad(size_t *len, const uint8_t *buf, size_t padded, size_t blocksi
 
 /* Lowercase hex of bin into hex (2 * len + 1 bytes with the NUL). */
 void ncrypto_hex(char *hex, const uint8_t *bin, size_t len);
-/* Parse exactly 2 * len hex digits; NERR_FORMAT otherwise. */
+/* Parse exactly 2 * len hex digits (either case), then the end of the
+ * string; NERR_FORMAT otherwise. Not constant time: for public data only. */
 int ncrypto_unhex(uint8_t *bin, size_t len, const char *hex) NCRYPTO_WUR;
 
 #endif

@@ -187,6 +187,25 @@ START_TEST(two_homes_get_different_keys)
 }
 END_TEST
 
+START_TEST(unhex_takes_exactly_its_digits_in_either_case)
+{
+	uint8_t b[3];
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aFf9"), 0);
+	ck_assert_uint_eq(b[0], 0x00);
+	ck_assert_uint_eq(b[1], 0xaf);
+	ck_assert_uint_eq(b[2], 0xf9);
+	ck_assert_int_eq(ncrypto_unhex(b, 0, ""), 0);
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aff"), NERR_FORMAT);	/* short */
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aff9a"), NERR_FORMAT); /* long */
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00agf9"), NERR_FORMAT);
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00 ff9"), NERR_FORMAT);
+	ck_assert_int_eq(ncrypto_unhex(b, 1, "0x"), NERR_FORMAT);
+	ck_assert_int_eq(ncrypto_unhex(b, 1, "@0"), NERR_FORMAT); /* '@' | 0x20 is '`' */
+	ck_assert_int_eq(ncrypto_unhex(b, 1, "G0"), NERR_FORMAT);
+	ck_assert_int_eq(ncrypto_unhex(b, 1, "\xc1" "0"), NERR_FORMAT);
+}
+END_TEST
+
 START_TEST(fingerprint_is_64_lowercase_hex_digits_of_id_pub)
 {
 	struct ident *id = load_ok(home);
@@ -544,6 +563,7 @@ Suite *ident_suite(void)
 	ADD(the_key_file_holds_magic_version_and_the_loaded_secrets);
 	ADD(loading_again_gives_the_same_identity);
 	ADD(two_homes_get_different_keys);
+	ADD(unhex_takes_exactly_its_digits_in_either_case);
 	ADD(fingerprint_is_64_lowercase_hex_digits_of_id_pub);
 	ADD(fingerprint_of_a_known_key_is_its_hex);
 	ADD(certificate_verifies_over_the_static_public_key);
