@@ -89,6 +89,43 @@ static const char *const store_migrations[] = {
     "DROP TABLE messages;"
     "ALTER TABLE messages_v4 RENAME TO messages;"
     "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);",
+    /* 5: each peer's 32-byte key is stored once, in `keys`; messages and seqs
+     * name the peer by that row's small integer (their peer column holds
+     * keys.n), which shrinks every message row and its (peer, dir, seq) index
+     * entry. The (peer, ts) index goes: it cost each message a b-tree insert,
+     * and the history now sorts one peer's rows instead (store_history). The
+     * shown column, unread since 3, goes with the rebuild. Keys are never
+     * deleted, so a keys.n is never reused for another key. */
+    "CREATE TABLE keys ("
+    "  n INTEGER PRIMARY KEY,"
+    "  key BLOB NOT NULL UNIQUE CHECK (length(key) = 32)"
+    ");"
+    "INSERT INTO keys (key) SELECT peer FROM messages UNION SELECT peer FROM seqs;"
+    "CREATE TABLE messages_v5 ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+    "  peer INTEGER NOT NULL,"
+    "  dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  ts INTEGER NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),"
+    "  UNIQUE (peer, dir, seq)"
+    ");"
+    "INSERT INTO messages_v5 (n, id, peer, dir, seq, ts, text, state)"
+    "  SELECT m.n, m.id, k.n, m.dir, m.seq, m.ts, m.text, m.state"
+    "  FROM messages m JOIN keys k ON k.key = m.peer;"
+    "DROP TABLE messages;"
+    "ALTER TABLE messages_v5 RENAME TO messages;"
+    "CREATE TABLE seqs_v5 ("
+    "  peer INTEGER PRIMARY KEY,"
+    "  last_out INTEGER NOT NULL DEFAULT 0 CHECK (last_out >= 0),"
+    "  last_in INTEGER NOT NULL DEFAULT 0 CHECK (last_in >= 0)"
+    ");"
+    "INSERT INTO seqs_v5 (peer, last_out, last_in)"
+    "  SELECT k.n, s.last_out, s.last_in FROM seqs s JOIN keys k ON k.key = s.peer;"
+    "DROP TABLE seqs;"
+    "ALTER TABLE seqs_v5 RENAME TO seqs;",
 };
 
 #define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -134,6 +171,8 @@ enum store_stmt {
 	STMT_OUTBOX_END,
 	STMT_OUTBOX_EXPIRE_LIST,
 	STMT_OUTBOX_EXPIRE,
+	STMT_KEY_GET,
+	STMT_KEY_ADD,
 	STMT_COUNT
 };
 
@@ -146,14 +185,19 @@ enum store_stmt {
 _Static_assert(STORE_QUEUED == 0 && STORE_SENT == 1 && STORE_DELIVERED == 2,
 	       "the SQL spells these out");
 
-/* Columns read by store_read_peer and store_read_msg, in their order. */
+/* Columns read by store_read_peer and store_read_msg, in their order. The
+ * peer's key comes from `keys` (k) where a statement spans peers; where it
+ * reads one peer's messages, the caller knows the key and column 1 is not
+ * read (store_collect_msgs). The peer bound as ?1 is a keys.n (store_pid). */
 #define PEER_COLS "key, nick, host, port, first_seen, last_seen, verified, coalesce(alias, '')"
-#define MSG_COLS                                                                                   \
-	"m.id AS id, m.peer AS peer, m.dir AS dir, m.seq AS seq, m.ts AS ts, m.text AS text,"      \
-	" CASE WHEN m.state = 0 THEN CASE WHEN o.msg IS NULL THEN 2 WHEN o.attempts > 0 THEN 1"  \
+#define MSG_COLS_OF(peer)                                                                          \
+	"m.id AS id, " peer " AS peer, m.dir AS dir, m.seq AS seq, m.ts AS ts, m.text AS text,"    \
+	" CASE WHEN m.state = 0 THEN CASE WHEN o.msg IS NULL THEN 2 WHEN o.attempts > 0 THEN 1"    \
 	" ELSE 0 END ELSE m.state END AS state,"                                                   \
 	" coalesce(o.attempts, 0) AS attempts,"                                                    \
 	" coalesce(o.last_attempt, 0) AS last_attempt"
+#define MSG_COLS	  MSG_COLS_OF("k.key")
+#define MSG_COLS_ONE_PEER MSG_COLS_OF("m.peer")
 
 static const char *const store_sql[STMT_COUNT] = {
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -186,7 +230,8 @@ static const char *const store_sql[STMT_COUNT] = {
     /* A withdrawn message stays in the outbox (a tombstone) until acknowledged. */
     [STMT_OUTBOX_END] = "UPDATE messages SET state = ?2 WHERE id = ?1 AND dir = ?3 AND state < ?4"
 			" AND n IN (SELECT msg FROM outbox)"
-			" RETURNING id, peer, dir, seq, ts, '', state, 0, 0",
+			" RETURNING id, (SELECT key FROM keys WHERE keys.n = messages.peer), dir,"
+			" seq, ts, '', state, 0, 0",
     [STMT_OUTBOX_EXPIRE_LIST] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', ?5, 0, 0"
 				" FROM messages m WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2"
 				" AND m.ts < ?3 AND m.state < ?5 AND m.n IN (SELECT msg FROM outbox)"
@@ -198,14 +243,15 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_RANGE_IDS] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', m.state, 0, 0 FROM messages m"
 			      " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2 AND m.seq <= ?3"
 			      " AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
-    [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
-		     " WHERE m.id = ?1",
-    /* The newest ?2 (-1: all), then put back oldest first. */
-    [STMT_HISTORY] = "SELECT id, peer, dir, seq, ts, text, state, attempts, last_attempt"
-		     " FROM (SELECT " MSG_COLS ", m.n AS n"
-		     "  FROM messages m LEFT JOIN outbox o ON o.msg = m.n WHERE m.peer = ?1"
-		     "  ORDER BY m.ts DESC, m.n DESC LIMIT ?2)"
-		     " ORDER BY ts, n",
+    [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m JOIN keys k ON k.n = m.peer"
+		     " LEFT JOIN outbox o ON o.msg = m.n WHERE m.id = ?1",
+    /* The newest ?2 (-1: all), then put back oldest first. No index orders a
+     * peer's messages by time (schema 5): the inner query sorts the peer's
+     * (ts, n) pairs, and only the ?2 kept are read whole. */
+    [STMT_HISTORY] = "SELECT " MSG_COLS_ONE_PEER
+		     " FROM (SELECT n FROM messages WHERE peer = ?1 ORDER BY ts DESC, n DESC"
+		     "  LIMIT ?2) AS h CROSS JOIN messages m ON m.n = h.n"
+		     " LEFT JOIN outbox o ON o.msg = m.n ORDER BY m.ts, m.n",
     [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
     /* Only messages that store "sent" (requeued) need their state written;
      * "queued" ones read back "delivered" once out of the outbox, and an
@@ -217,7 +263,8 @@ static const char *const store_sql[STMT_COUNT] = {
     /* CROSS JOIN: drive from the (small) outbox; a plain JOIN lets SQLite walk
      * every message ever stored to get the ORDER BY for free. */
     [STMT_OUTBOX_LIST] = "SELECT " MSG_COLS " FROM outbox o CROSS JOIN messages m ON m.n = o.msg"
-			 " WHERE ?1 IS NULL OR m.peer = ?1 ORDER BY m.peer, m.seq",
+			 " JOIN keys k ON k.n = m.peer WHERE ?1 IS NULL OR m.peer = ?1"
+			 " ORDER BY k.key, m.seq",
     [STMT_OUTBOX_ATTEMPT] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
 			    " last_attempt = ?2"
 			    " WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
@@ -229,28 +276,33 @@ static const char *const store_sql[STMT_COUNT] = {
     [STMT_OUTBOX_REQUEUE_STATE] = "UPDATE messages SET state = ?4 WHERE peer = ?1 AND dir = ?5"
 				  " AND seq BETWEEN ?2 AND ?3 AND state < 5"
 				  " AND n NOT IN (SELECT msg FROM outbox)",
-    [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
+    [STMT_UNSHOWN] = "SELECT " MSG_COLS " FROM messages m JOIN keys k ON k.n = m.peer"
+		     " LEFT JOIN outbox o ON o.msg = m.n"
 		     " WHERE m.n IN (SELECT msg FROM unshown) ORDER BY m.n LIMIT ?1",
     [STMT_MARK_SHOWN] = "DELETE FROM unshown WHERE msg = (SELECT n FROM messages WHERE id = ?1)",
     /* Messages to become "read": ?3 is the direction, ?4 the states that may. */
-    [STMT_READ_LIST] = "SELECT " MSG_COLS " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
-		       " WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND (m.state = ?4"
-		       " OR (?4 = 2 AND m.state = 0 AND o.msg IS NULL)) ORDER BY m.seq",
+    [STMT_READ_LIST] =
+	"SELECT " MSG_COLS_ONE_PEER " FROM messages m LEFT JOIN outbox o ON o.msg = m.n"
+	" WHERE m.peer = ?1 AND m.dir = ?3 AND m.seq <= ?2 AND (m.state = ?4"
+	" OR (?4 = 2 AND m.state = 0 AND o.msg IS NULL)) ORDER BY m.seq",
     [STMT_READ_MARK] = "UPDATE messages SET state = ?5 WHERE peer = ?1 AND dir = ?3"
 		       " AND seq <= ?2 AND (state = ?4 OR (?4 = 2 AND state = 0"
 		       " AND n NOT IN (SELECT msg FROM outbox)))",
     [STMT_OUTBOX_COUNT] = "SELECT count(*) FROM outbox",
     [STMT_READ_MAX_IN] = "SELECT max(seq) FROM messages WHERE peer = ?1 AND dir = ?2"
 			 " AND state = ?3",
-    [STMT_OUTBOX_RANGE] = "SELECT " MSG_COLS " FROM messages m JOIN outbox o ON o.msg = m.n"
-			  " WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
-			  " ORDER BY m.seq LIMIT ?4",
+    [STMT_OUTBOX_RANGE] =
+	"SELECT " MSG_COLS_ONE_PEER " FROM messages m JOIN outbox o ON o.msg = m.n"
+	" WHERE m.peer = ?1 AND m.dir = ?5 AND m.seq > ?2 AND m.seq <= ?3"
+	" ORDER BY m.seq LIMIT ?4",
     [STMT_OUTBOX_ATTEMPT_RANGE] = "UPDATE outbox SET attempts = min(attempts + 1, 4294967295),"
 				  " last_attempt = ?4 WHERE msg IN (SELECT n FROM messages"
 				  " WHERE peer = ?1 AND dir = ?5 AND seq BETWEEN ?2 AND ?3)",
     [STMT_OUTBOX_REQUEUE] = "INSERT INTO outbox (msg) SELECT n FROM messages"
 			    " WHERE peer = ?1 AND dir = ?4 AND seq BETWEEN ?2 AND ?3"
 			    " AND n NOT IN (SELECT msg FROM outbox)",
+    [STMT_KEY_GET] = "SELECT n FROM keys WHERE key = ?1",
+    [STMT_KEY_ADD] = "INSERT INTO keys (key) VALUES (?1)",
 };
 
 /* Inside a batch the seq counters of the peers it touches live here and are
@@ -265,9 +317,23 @@ struct store_seqc {
 	unsigned char out_ok, in_ok, out_dirty, in_dirty;
 };
 
+/* Peer keys and their keys.n, so that a message costs no lookup of its
+ * peer's key: direct-mapped by the key's first byte (keys are public keys,
+ * evenly spread), a miss costs one indexed read. A row this connection added
+ * in a transaction still open is "fresh" until it commits: a rollback takes
+ * the row, and its n could then go to another key. */
+#define STORE_KEYC_SIZE 64
+
+struct store_keyc {
+	uint8_t key[STORE_KEY];
+	int64_t n; /* 0: an empty slot */
+	unsigned char fresh;
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT_COUNT];
+	struct store_keyc keyc[STORE_KEYC_SIZE];
 	int in_batch;
 	int light; /* the open batch runs with synchronous = NORMAL */
 	int tx_changes; /* sqlite3_total_changes when the writer in a batch began */
@@ -401,13 +467,74 @@ static int store_column_key(struct store *st, sqlite3_stmt *s, int col, uint8_t 
 	return 0;
 }
 
+/* The keys added since the last commit: forgotten after a rollback (which took or may have
+ * taken their rows), kept once committed. */
+static void store_keyc_end(struct store *st, int committed)
+{
+	for (size_t i = 0; i < STORE_KEYC_SIZE; i++) {
+		struct store_keyc *c = &st->keyc[i];
+		if (c->fresh && !committed)
+			memset(c, 0, sizeof *c);
+		c->fresh = 0;
+	}
+}
+
+/* Put key's keys.n in *pid: 0 (which no row has) when key has none and add is 0; with add, a
+ * row is added, inside the caller's transaction when one is open. */
+static int store_pid(struct store *st, const uint8_t *key, int add, int64_t *pid)
+{
+	struct store_keyc *c = &st->keyc[key[0] % STORE_KEYC_SIZE];
+	sqlite3_stmt *s = st->stmt[STMT_KEY_GET];
+	int64_t n = 0;
+	int r;
+	if (c->n != 0 && memcmp(c->key, key, STORE_KEY) == 0) {
+		*pid = c->n;
+		return 0;
+	}
+	if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) == 0 && (r = store_step(st, s)) == 1)
+		n = sqlite3_column_int64(s, 0);
+	store_reset(s);
+	if (r < 0)
+		return r;
+	if (n == 0 && add) {
+		/* An error rolled the batch back: a row added now would commit alone. */
+		if (st->in_batch && sqlite3_get_autocommit(st->db)) {
+			snprintf(st->err, sizeof st->err,
+				 "the batch was rolled back by an earlier error");
+			return NERR_STORE;
+		}
+		s = st->stmt[STMT_KEY_ADD];
+		if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) == 0)
+			r = store_run(st, s);
+		store_reset(s);
+		if (r != 0)
+			return r;
+		n = sqlite3_last_insert_rowid(st->db);
+	}
+	if (n != 0) {
+		/* Inside a transaction the row may be one it added: fresh until it commits. */
+		memcpy(c->key, key, STORE_KEY);
+		c->n = n;
+		c->fresh = !sqlite3_get_autocommit(st->db);
+	}
+	*pid = n;
+	return 0;
+}
+
+/* Bind parameter i of s to key's keys.n, adding the row when add is set. */
+static int store_bind_peer(struct store *st, sqlite3_stmt *s, int i, const uint8_t *key, int add)
+{
+	int64_t pid;
+	int r = store_pid(st, key, add, &pid);
+	return r ? r : store_bind_i64(st, s, i, pid);
+}
+
 static int store_seq_write(struct store *st, enum store_stmt which, const uint8_t *peer,
 			   int64_t v)
 {
 	sqlite3_stmt *s = st->stmt[which];
 	int r;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
-	    (r = store_bind_i64(st, s, 2, v)) == 0)
+	if ((r = store_bind_peer(st, s, 1, peer, 1)) == 0 && (r = store_bind_i64(st, s, 2, v)) == 0)
 		r = store_run(st, s);
 	store_reset(s);
 	return r;
@@ -513,15 +640,33 @@ static int store_tx_end(struct store *st, int r)
 		if (r != 0 && sqlite3_total_changes(st->db) != st->tx_changes &&
 		    !sqlite3_get_autocommit(st->db))
 			store_undo(st, STMT_ROLLBACK);
+		/* A batch rolled back, here or by SQLite, took the key rows it added. */
+		if (r != 0 && sqlite3_get_autocommit(st->db))
+			store_keyc_end(st, 0);
 		return r;
 	}
 	if (r == 0) {
 		r = store_run(st, st->stmt[STMT_COMMIT]);
-		if (r == 0)
+		if (r == 0) {
+			store_keyc_end(st, 1);
 			return 0;
+		}
 	}
+	store_keyc_end(st, 0);
 	if (!sqlite3_get_autocommit(st->db))
 		store_undo(st, STMT_ROLLBACK);
+	return r;
+}
+
+/* First in a writer that stores a message: the peer's keys row, added if new. Inside a batch
+ * it is not the writer's change: a writer that then fails at once (a duplicate id) keeps the
+ * batch, and the row stays, unused, which harms nothing. */
+static int store_tx_peer(struct store *st, const uint8_t *peer)
+{
+	int64_t pid;
+	int r = store_pid(st, peer, 1, &pid);
+	if (r == 0 && st->in_batch)
+		st->tx_changes = sqlite3_total_changes(st->db);
 	return r;
 }
 
@@ -774,6 +919,7 @@ int store_batch_commit(struct store *st)
 		r = store_run(st, st->stmt[STMT_COMMIT]);
 	if (r != 0 && !sqlite3_get_autocommit(st->db))
 		store_undo(st, STMT_ROLLBACK);
+	store_keyc_end(st, r == 0);
 	store_light_end(st);
 	return r;
 }
@@ -785,6 +931,7 @@ int store_batch_rollback(struct store *st)
 	st->in_batch = 0;
 	st->n_seqc = 0;
 	int r = sqlite3_get_autocommit(st->db) ? 0 : store_run(st, st->stmt[STMT_ROLLBACK]);
+	store_keyc_end(st, 0);
 	store_light_end(st);
 	return r;
 }
@@ -955,8 +1102,10 @@ out:
 	return r;
 }
 
-/* Read a MSG_COLS row into *out, which then owns a copy of the text. */
-static int store_read_msg(struct store *st, sqlite3_stmt *s, struct store_msg *out)
+/* Read a MSG_COLS row into *out, which then owns a copy of the text; with peer not NULL, every
+ * row is that peer's and column 1 is not read. */
+static int store_read_msg(struct store *st, sqlite3_stmt *s, const uint8_t *peer,
+			  struct store_msg *out)
 {
 	struct store_msg m = {0};
 	const char *text;
@@ -964,8 +1113,11 @@ static int store_read_msg(struct store *st, sqlite3_stmt *s, struct store_msg *o
 	int64_t seq = sqlite3_column_int64(s, 3);
 	int64_t attempts = sqlite3_column_int64(s, 7);
 	int r = NERR_INTERNAL;
+	if (peer)
+		memcpy(m.peer, peer, STORE_KEY);
+	else if ((r = store_column_key(st, s, 1, m.peer, STORE_KEY)) != 0)
+		return r;
 	if ((r = store_column_key(st, s, 0, m.id, STORE_ID)) != 0 ||
-	    (r = store_column_key(st, s, 1, m.peer, STORE_KEY)) != 0 ||
 	    (r = store_column_text(st, s, 5, &text, &len)) != 0)
 		return r;
 	if (len > STORE_TEXT_MAX || seq < 1 || attempts < 0 || attempts > UINT32_MAX) {
@@ -987,9 +1139,10 @@ static int store_read_msg(struct store *st, sqlite3_stmt *s, struct store_msg *o
 	return 0;
 }
 
-/* Read every remaining row of s (MSG_COLS) into a malloc'd array; s is left for the caller to
- * reset. */
-static int store_collect_msgs(struct store *st, sqlite3_stmt *s, struct store_msg **out, size_t *n)
+/* Read every remaining row of s (MSG_COLS; peer as for store_read_msg) into a malloc'd array;
+ * s is left for the caller to reset. */
+static int store_collect_msgs(struct store *st, sqlite3_stmt *s, const uint8_t *peer,
+			      struct store_msg **out, size_t *n)
 {
 	struct store_msg *arr = NULL, *grown;
 	size_t len = 0, cap = 0;
@@ -1004,7 +1157,7 @@ static int store_collect_msgs(struct store *st, sqlite3_stmt *s, struct store_ms
 			arr = grown;
 			cap = ncap;
 		}
-		if ((r = store_read_msg(st, s, &arr[len])) != 0)
+		if ((r = store_read_msg(st, s, peer, &arr[len])) != 0)
 			goto out;
 		len++;
 	}
@@ -1025,7 +1178,7 @@ static int store_insert_msg(struct store *st, const uint8_t *peer, const uint8_t
 	sqlite3_stmt *s = st->stmt[dir == STORE_DIR_IN ? STMT_MSG_INSERT_RX : STMT_MSG_INSERT];
 	int r = NERR_INTERNAL;
 	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) != 0 ||
-	    (r = store_bind_blob(st, s, 2, peer, STORE_KEY)) != 0 ||
+	    (r = store_bind_peer(st, s, 2, peer, 1)) != 0 ||
 	    (r = store_bind_i64(st, s, 3, dir)) != 0 || (r = store_bind_i64(st, s, 4, seq)) != 0 ||
 	    (r = store_bind_i64(st, s, 5, ts_ms)) != 0 ||
 	    (r = store_bind_text(st, s, 6, text, len)) != 0 ||
@@ -1052,10 +1205,12 @@ int store_msg_queue(struct store *st, const uint8_t peer[static STORE_KEY],
 		return r;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
+	if ((r = store_tx_peer(st, peer)) != 0)
+		goto out;
 	if (c) {
 		seq = c->last_out + 1;
 	} else {
-		if ((r = store_bind_blob(st, next, 1, peer, STORE_KEY)) != 0)
+		if ((r = store_bind_peer(st, next, 1, peer, 1)) != 0)
 			goto out;
 		if ((r = store_step(st, next)) != 1) {
 			r = r == 0 ? NERR_INTERNAL : r;
@@ -1109,7 +1264,7 @@ static int store_get_last_in_db(struct store *st, const uint8_t *peer, uint64_t 
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_IN];
 	int r = NERR_INTERNAL;
 	int64_t v = 0;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) != 0)
 		goto out;
 	if ((r = store_step(st, s)) < 0)
 		goto out;
@@ -1131,7 +1286,7 @@ static int store_set_last_in(struct store *st, const uint8_t *peer, int64_t seq)
 {
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_SET_IN];
 	int r = NERR_INTERNAL;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, s, 1, peer, 1)) != 0 ||
 	    (r = store_bind_i64(st, s, 2, seq)) != 0)
 		goto out;
 	r = store_run(st, s);
@@ -1163,7 +1318,8 @@ int store_msg_receive(struct store *st, const uint8_t peer[static STORE_KEY],
 		r = NERR_LIMIT;
 		goto out;
 	}
-	if ((r = store_insert_msg(st, peer, id, STORE_DIR_IN, (int64_t)seq, ts_ms, text, len,
+	if ((r = store_tx_peer(st, peer)) != 0 ||
+	    (r = store_insert_msg(st, peer, id, STORE_DIR_IN, (int64_t)seq, ts_ms, text, len,
 				  STORE_RECEIVED)) != 0)
 		goto out;
 	exists = sqlite3_changes(st->db) == 0;
@@ -1204,7 +1360,7 @@ static int store_get_last_out_db(struct store *st, const uint8_t *peer, uint64_t
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_GET_OUT];
 	int r = NERR_INTERNAL;
 	int64_t v = 0;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) != 0)
 		goto out;
 	if ((r = store_step(st, s)) < 0)
 		goto out;
@@ -1254,7 +1410,7 @@ int store_outbox_renumber(struct store *st, const uint8_t peer[static STORE_KEY]
 						       (int64_t)i + 1)) != 0)
 				goto out;
 	sqlite3_stmt *s = st->stmt[STMT_SEQ_SET_OUT];
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	if ((r = store_bind_peer(st, s, 1, peer, 1)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, (int64_t)(after + n))) == 0)
 		r = store_run(st, s);
 	store_reset(s);
@@ -1277,14 +1433,14 @@ int store_outbox_requeue(struct store *st, const uint8_t peer[static STORE_KEY],
 		return NERR_USAGE;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
-	if ((r = store_bind_blob(st, state, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, state, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, state, 2, (int64_t)from)) != 0 ||
 	    (r = store_bind_i64(st, state, 3, (int64_t)to)) != 0 ||
 	    (r = store_bind_i64(st, state, 4, STORE_SENT)) != 0 ||
 	    (r = store_bind_i64(st, state, 5, STORE_DIR_OUT)) != 0 ||
 	    (r = store_run(st, state)) != 0)
 		goto out;
-	if ((r = store_bind_blob(st, ins, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, ins, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, ins, 2, (int64_t)from)) != 0 ||
 	    (r = store_bind_i64(st, ins, 3, (int64_t)to)) != 0 ||
 	    (r = store_bind_i64(st, ins, 4, STORE_DIR_OUT)) != 0 || (r = store_run(st, ins)) != 0)
@@ -1317,13 +1473,13 @@ int store_outbox_ack_range(struct store *st, const uint8_t peer[static STORE_KEY
 	int r = NERR_INTERNAL;
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
-	if ((r = store_bind_blob(st, deliver, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, deliver, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 2, up)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 3, STORE_DELIVERED)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 4, STORE_DIR_OUT)) != 0 ||
 	    (r = store_bind_i64(st, deliver, 5, lo)) != 0 || (r = store_run(st, deliver)) != 0)
 		goto out;
-	if ((r = store_bind_blob(st, del, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, del, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, del, 2, up)) != 0 ||
 	    (r = store_bind_i64(st, del, 3, STORE_DIR_OUT)) != 0 ||
 	    (r = store_bind_i64(st, del, 4, lo)) != 0 || (r = store_run(st, del)) != 0)
@@ -1347,12 +1503,12 @@ int store_outbox_range(struct store *st, const uint8_t peer[static STORE_KEY], u
 	int64_t a = store_seq_arg(after);
 	int64_t u = store_seq_arg(upto);
 	int64_t l = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, s, 2, a)) != 0 || (r = store_bind_i64(st, s, 3, u)) != 0 ||
 	    (r = store_bind_i64(st, s, 4, l)) != 0 ||
 	    (r = store_bind_i64(st, s, 5, STORE_DIR_OUT)) != 0)
 		goto out;
-	r = store_collect_msgs(st, s, out, n);
+	r = store_collect_msgs(st, s, peer, out, n);
 out:
 	store_reset(s);
 	return r;
@@ -1371,7 +1527,7 @@ int store_outbox_end(struct store *st, const uint8_t id[static STORE_ID], int st
 	    (r = store_bind_i64(st, s, 2, state)) == 0 &&
 	    (r = store_bind_i64(st, s, 3, STORE_DIR_OUT)) == 0 &&
 	    (r = store_bind_i64(st, s, 4, STORE_EXPIRED)) == 0 && (r = store_step(st, s)) >= 0)
-		r = r == 0 ? NERR_NOTFOUND : out ? store_read_msg(st, s, out) : 0;
+		r = r == 0 ? NERR_NOTFOUND : out ? store_read_msg(st, s, NULL, out) : 0;
 	store_reset(s);
 	return r;
 }
@@ -1389,12 +1545,13 @@ int store_outbox_expire(struct store *st, const uint8_t peer[static STORE_KEY], 
 		return r;
 	for (int pass = 0; pass < 2 && r == 0; pass++) {
 		sqlite3_stmt *s = pass ? upd : list;
-		if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+		if ((r = store_bind_peer(st, s, 1, peer, 0)) == 0 &&
 		    (r = store_bind_i64(st, s, 2, a)) == 0 &&
 		    (r = store_bind_i64(st, s, 3, before_ms)) == 0 &&
 		    (r = store_bind_i64(st, s, 4, STORE_DIR_OUT)) == 0 &&
 		    (r = store_bind_i64(st, s, 5, STORE_EXPIRED)) == 0)
-			r = pass ? store_run(st, s) : store_collect_msgs(st, s, &msgs, &count);
+			r = pass ? store_run(st, s)
+				 : store_collect_msgs(st, s, peer, &msgs, &count);
 		store_reset(s);
 	}
 	r = store_tx_end(st, r);
@@ -1435,10 +1592,10 @@ int store_outbox_range_ids(struct store *st, const uint8_t peer[static STORE_KEY
 	int64_t a = store_seq_arg(after);
 	int64_t u = store_seq_arg(upto);
 	int r;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, a)) == 0 && (r = store_bind_i64(st, s, 3, u)) == 0 &&
 	    (r = store_bind_i64(st, s, 4, STORE_DIR_OUT)) == 0)
-		r = store_collect_msgs(st, s, out, n);
+		r = store_collect_msgs(st, s, peer, out, n);
 	store_reset(s);
 	return r;
 }
@@ -1457,15 +1614,16 @@ static int store_mark_read(struct store *st, const uint8_t *peer, int dir, uint6
 	if ((r = store_tx_begin(st)) != 0)
 		return r;
 	if (out) {
-		if ((r = store_bind_blob(st, list, 1, peer, STORE_KEY)) != 0 ||
+		if ((r = store_bind_peer(st, list, 1, peer, 0)) != 0 ||
 		    (r = store_bind_i64(st, list, 2, up)) != 0 ||
 		    (r = store_bind_i64(st, list, 3, dir)) != 0 ||
 		    (r = store_bind_i64(st, list, 4, from)) != 0 ||
-		    (r = store_collect_msgs(st, list, &msgs, &count)) != 0)
+		    (r = store_collect_msgs(st, list, peer, &msgs, &count)) != 0)
 			goto out;
 	}
-	if ((r = store_bind_blob(st, mark, 1, peer, STORE_KEY)) != 0 ||
-	    (r = store_bind_i64(st, mark, 2, up)) != 0 || (r = store_bind_i64(st, mark, 3, dir)) != 0 ||
+	if ((r = store_bind_peer(st, mark, 1, peer, 0)) != 0 ||
+	    (r = store_bind_i64(st, mark, 2, up)) != 0 ||
+	    (r = store_bind_i64(st, mark, 3, dir)) != 0 ||
 	    (r = store_bind_i64(st, mark, 4, from)) != 0 ||
 	    (r = store_bind_i64(st, mark, 5, STORE_READ)) != 0 || (r = store_run(st, mark)) != 0)
 		goto out;
@@ -1501,7 +1659,7 @@ int store_read_max_in(struct store *st, const uint8_t peer[static STORE_KEY], ui
 {
 	sqlite3_stmt *s = st->stmt[STMT_READ_MAX_IN];
 	int r;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, s, 2, STORE_DIR_IN)) != 0 ||
 	    (r = store_bind_i64(st, s, 3, STORE_READ)) != 0)
 		goto out;
@@ -1533,7 +1691,7 @@ int store_unshown(struct store *st, size_t limit, struct store_msg **out, size_t
 	int r = NERR_INTERNAL;
 	if ((r = store_bind_i64(st, s, 1, limit ? (int64_t)limit : -1)) != 0)
 		goto out;
-	r = store_collect_msgs(st, s, out, n);
+	r = store_collect_msgs(st, s, NULL, out, n);
 out:
 	store_reset(s);
 	return r;
@@ -1553,9 +1711,10 @@ int store_outbox_list(struct store *st, const uint8_t *peer, struct store_msg **
 {
 	sqlite3_stmt *s = st->stmt[STMT_OUTBOX_LIST];
 	int r = NERR_INTERNAL;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0)
+	/* NULL: every peer's (bound as SQL NULL). */
+	if (peer && (r = store_bind_peer(st, s, 1, peer, 0)) != 0)
 		goto out;
-	r = store_collect_msgs(st, s, out, n);
+	r = store_collect_msgs(st, s, NULL, out, n);
 out:
 	store_reset(s);
 	return r;
@@ -1580,7 +1739,7 @@ int store_outbox_attempt_range(struct store *st, const uint8_t peer[static STORE
 	int64_t lo = store_seq_arg(first);
 	int64_t hi = store_seq_arg(last);
 	int r;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) == 0 &&
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, lo)) == 0 && (r = store_bind_i64(st, s, 3, hi)) == 0 &&
 	    (r = store_bind_i64(st, s, 4, now_ms)) == 0 &&
 	    (r = store_bind_i64(st, s, 5, STORE_DIR_OUT)) == 0 && (r = store_run(st, s)) == 0 &&
@@ -1600,7 +1759,7 @@ int store_msg_get(struct store *st, const uint8_t id[static STORE_ID], struct st
 		r = r == 0 ? NERR_NOTFOUND : r;
 		goto out;
 	}
-	r = store_read_msg(st, s, out);
+	r = store_read_msg(st, s, NULL, out);
 out:
 	store_reset(s);
 	return r;
@@ -1613,10 +1772,10 @@ int store_history(struct store *st, const uint8_t peer[static STORE_KEY], size_t
 	/* LIMIT -1 is no limit in SQLite. */
 	int64_t lim = limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
 	int r = NERR_INTERNAL;
-	if ((r = store_bind_blob(st, s, 1, peer, STORE_KEY)) != 0 ||
+	if ((r = store_bind_peer(st, s, 1, peer, 0)) != 0 ||
 	    (r = store_bind_i64(st, s, 2, lim)) != 0)
 		goto out;
-	r = store_collect_msgs(st, s, out, n);
+	r = store_collect_msgs(st, s, peer, out, n);
 out:
 	store_reset(s);
 	return r;

@@ -1908,33 +1908,51 @@ START_TEST(skip_moves_last_in_past_a_withdrawn_seq_only_when_it_is_next)
 }
 END_TEST
 
+/* store_migrations[1] and [2] of store.c, verbatim: schema_v1 plus these is version 3. */
+static const char schema_v2_v3[] =
+    "ALTER TABLE messages ADD COLUMN shown INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX messages_unshown ON messages (shown) WHERE shown = 0;"
+    "CREATE TABLE unshown ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE"
+    ");"
+    "INSERT INTO unshown (msg) SELECT n FROM messages WHERE shown = 0;"
+    "DROP INDEX messages_unshown;"
+    "UPDATE messages SET shown = 1 WHERE shown = 0;";
+
+/* A new home made with one of the frozen schemas, then sql (which sets its user_version). */
+static void home_at_version(const char *path, const char *schema, const char *sql)
+{
+	sqlite3 *db = NULL;
+	ck_assert_int_eq(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, schema, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+#define HEX_A1 "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+
 START_TEST(migration_to_version_4_keeps_the_outbox_and_allows_the_new_states)
 {
 	struct tmp_home h;
 	uint8_t a[STORE_KEY], id[STORE_ID];
+	char schema[4096];
 	tmp_home_init(&h);
 	key_fill(a, sizeof a, 0xa1);
+	/* A version 3 home: two messages queued (in the outbox), one received (unshown). */
+	snprintf(schema, sizeof schema, "%s%s", schema_v1, schema_v2_v3);
+	home_at_version(
+	    h.path, schema,
+	    "INSERT INTO messages (n, id, peer, dir, seq, ts, text, state) VALUES"
+	    " (1, x'00010000000000000000000000000000', x'" HEX_A1 "', 0, 1, 100, 'one', 0),"
+	    " (2, x'00020000000000000000000000000000', x'" HEX_A1 "', 0, 2, 101, 'two', 0),"
+	    " (3, x'00030000000000000000000000000000', x'" HEX_A1 "', 1, 1, 102, 'in', 3);"
+	    "INSERT INTO outbox (msg) VALUES (1), (2);"
+	    "INSERT INTO unshown (msg) VALUES (3);"
+	    "INSERT INTO seqs (peer, last_out, last_in) VALUES (x'" HEX_A1 "', 2, 1);"
+	    "PRAGMA user_version = 3;");
 	struct store *st = open_ok(h.path);
-	queue_ok(st, a, 1, 100, "one");
-	queue_ok(st, a, 2, 101, "two");
-	ck_assert_int_eq(receive(st, a, 3, 1, 102, "in"), STORE_RX_NEW);
-	store_close(st);
-	/* Back to version 3 as it was: the old CHECK, user_version 3. */
-	raw_exec(h.path, "PRAGMA foreign_keys = OFF;"
-			 "CREATE TABLE m3 AS SELECT * FROM messages;"
-			 "DROP TABLE messages;"
-			 "CREATE TABLE messages (n INTEGER PRIMARY KEY,"
-			 " id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
-			 " peer BLOB NOT NULL CHECK (length(peer) = 32),"
-			 " dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
-			 " seq INTEGER NOT NULL CHECK (seq >= 1), ts INTEGER NOT NULL,"
-			 " text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
-			 " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
-			 " shown INTEGER NOT NULL DEFAULT 1, UNIQUE (peer, dir, seq));"
-			 "INSERT INTO messages SELECT * FROM m3; DROP TABLE m3;"
-			 "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);"
-			 "PRAGMA user_version = 3;");
-	st = open_ok(h.path);
 	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM outbox"), 2);
 	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM unshown"), 1);
 	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
@@ -1942,6 +1960,270 @@ START_TEST(migration_to_version_4_keeps_the_outbox_and_allows_the_new_states)
 	ck_assert_int_eq(store_outbox_end(st, id, STORE_EXPIRED, NULL), 0);
 	ck_assert_int_eq(state_of(st, 2), STORE_EXPIRED);
 	ck_assert_int_eq(state_of(st, 3), STORE_RECEIVED);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+/* What store_migrations[0..3] of store.c leave, verbatim: the schema natter shipped at
+ * version 4 (the shown column is no longer read; unshown holds the unshown messages). */
+static const char schema_v4[] =
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY NOT NULL,"
+    "  value TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE peers ("
+    "  key BLOB PRIMARY KEY NOT NULL CHECK (length(key) = 32),"
+    "  nick TEXT NOT NULL CHECK (length(CAST(nick AS BLOB)) <= 32),"
+    "  host TEXT NOT NULL CHECK (length(CAST(host AS BLOB)) <= 45),"
+    "  port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),"
+    "  alias TEXT CHECK (length(CAST(alias AS BLOB)) BETWEEN 1 AND 32)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE seqs ("
+    "  peer BLOB PRIMARY KEY NOT NULL CHECK (length(peer) = 32),"
+    "  last_out INTEGER NOT NULL DEFAULT 0 CHECK (last_out >= 0),"
+    "  last_in INTEGER NOT NULL DEFAULT 0 CHECK (last_in >= 0)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE outbox ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_attempt INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE unshown ("
+    "  msg INTEGER PRIMARY KEY REFERENCES messages (n) ON DELETE CASCADE"
+    ");"
+    "CREATE TABLE messages ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+    "  peer BLOB NOT NULL CHECK (length(peer) = 32),"
+    "  dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
+    "  seq INTEGER NOT NULL CHECK (seq >= 1),"
+    "  ts INTEGER NOT NULL,"
+    "  text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
+    "  state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),"
+    "  shown INTEGER NOT NULL DEFAULT 1,"
+    "  UNIQUE (peer, dir, seq)"
+    ");"
+    "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);";
+
+#define HEX_B2 "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+#define HEX_C3 "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3"
+
+static void msg_is(const struct store_msg *m, unsigned id_n, const uint8_t *peer, int dir,
+		   uint64_t seq, int64_t ts, const char *text, int state, uint32_t attempts,
+		   int64_t last_attempt)
+{
+	uint8_t id[STORE_ID];
+	id_make(id, id_n);
+	ck_assert_mem_eq(m->id, id, STORE_ID);
+	ck_assert_mem_eq(m->peer, peer, STORE_KEY);
+	ck_assert_int_eq(m->dir, dir);
+	ck_assert_uint_eq(m->seq, seq);
+	ck_assert_int_eq(m->ts_ms, ts);
+	ck_assert_str_eq(m->text, text);
+	ck_assert_uint_eq(m->text_len, strlen(text));
+	ck_assert_int_eq(m->state, state);
+	ck_assert_uint_eq(m->attempts, attempts);
+	ck_assert_int_eq(m->last_attempt_ms, last_attempt);
+}
+
+START_TEST(migration_to_version_5_keeps_every_row_and_reads_them_back_the_same)
+{
+	struct tmp_home h, fresh;
+	uint8_t a[STORE_KEY], b[STORE_KEY], c[STORE_KEY];
+	struct store_msg *ms = NULL;
+	struct store_peer p;
+	size_t n = 0, count = 0;
+	tmp_home_init(&h);
+	tmp_home_init(&fresh);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	key_fill(c, sizeof c, 0xc3);
+	/* A version 4 home. a: peer row, counters, delivered, sent (tried twice), queued and
+	 * cancelled (a tombstone in the outbox) messages out, and messages in, one unshown.
+	 * b: a peer row only. c: no peer row (forgotten), a counter and an unshown message. */
+	home_at_version(
+	    h.path, schema_v4,
+	    "INSERT INTO meta (key, value) VALUES ('nick', 'me');"
+	    "INSERT INTO peers (key, nick, host, port, first_seen, last_seen, verified, alias)"
+	    " VALUES (x'" HEX_A1 "', 'alice', '10.0.0.1', 7000, 10, 20, 1, 'al'),"
+	    " (x'" HEX_B2 "', 'bob', '', 0, 30, 40, 0, NULL);"
+	    "INSERT INTO seqs (peer, last_out, last_in) VALUES (x'" HEX_A1 "', 4, 2),"
+	    " (x'" HEX_C3 "', 0, 1);"
+	    "INSERT INTO messages (n, id, peer, dir, seq, ts, text, state, shown) VALUES"
+	    " (1, x'00010000000000000000000000000000', x'" HEX_A1
+	    "', 0, 1, 100, 'delivered', 0, 1),"
+	    " (2, x'00020000000000000000000000000000', x'" HEX_A1 "', 1, 1, 50, 'in one', 4, 1),"
+	    " (3, x'00030000000000000000000000000000', x'" HEX_A1 "', 0, 2, 200, 'sent', 0, 1),"
+	    " (4, x'00040000000000000000000000000000', x'" HEX_C3 "', 1, 1, 150, 'from c', 3, 1),"
+	    " (5, x'00050000000000000000000000000000', x'" HEX_A1 "', 1, 2, 300, 'in two', 3, 1),"
+	    " (6, x'00060000000000000000000000000000', x'" HEX_A1 "', 0, 3, 250, 'queued', 0, 1),"
+	    " (7, x'00070000000000000000000000000000', x'" HEX_A1 "', 0, 4, 260, 'gone', 6, 1);"
+	    "INSERT INTO outbox (msg, attempts, last_attempt) VALUES (3, 2, 555), (6, 0, 0),"
+	    " (7, 1, 600);"
+	    "INSERT INTO unshown (msg) VALUES (4), (5);"
+	    "PRAGMA user_version = 4;");
+	struct store *st = open_ok(fresh.path);
+	store_close(st);
+	st = open_ok(h.path);
+	ck_assert_int_eq(raw_int(h.path, "PRAGMA user_version"),
+			 raw_int(fresh.path, "PRAGMA user_version"));
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM pragma_integrity_check"
+					 " WHERE integrity_check <> 'ok'"),
+			 0);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM keys"), 2); /* a and c */
+
+	/* History in time order, states read through the outbox as before. */
+	ck_assert_int_eq(store_history(st, a, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 6);
+	msg_is(&ms[0], 2, a, STORE_DIR_IN, 1, 50, "in one", STORE_READ, 0, 0);
+	msg_is(&ms[1], 1, a, STORE_DIR_OUT, 1, 100, "delivered", STORE_DELIVERED, 0, 0);
+	msg_is(&ms[2], 3, a, STORE_DIR_OUT, 2, 200, "sent", STORE_SENT, 2, 555);
+	msg_is(&ms[3], 6, a, STORE_DIR_OUT, 3, 250, "queued", STORE_QUEUED, 0, 0);
+	msg_is(&ms[4], 7, a, STORE_DIR_OUT, 4, 260, "gone", STORE_CANCELLED, 1, 600);
+	msg_is(&ms[5], 5, a, STORE_DIR_IN, 2, 300, "in two", STORE_RECEIVED, 0, 0);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_history(st, c, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	msg_is(&ms[0], 4, c, STORE_DIR_IN, 1, 150, "from c", STORE_RECEIVED, 0, 0);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_history(st, b, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+
+	/* The outbox, the unshown messages, the counters, the peers and meta. */
+	ck_assert_int_eq(store_outbox_list(st, NULL, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	msg_is(&ms[0], 3, a, STORE_DIR_OUT, 2, 200, "sent", STORE_SENT, 2, 555);
+	msg_is(&ms[1], 6, a, STORE_DIR_OUT, 3, 250, "queued", STORE_QUEUED, 0, 0);
+	msg_is(&ms[2], 7, a, STORE_DIR_OUT, 4, 260, "gone", STORE_CANCELLED, 1, 600);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	msg_is(&ms[0], 4, c, STORE_DIR_IN, 1, 150, "from c", STORE_RECEIVED, 0, 0);
+	msg_is(&ms[1], 5, a, STORE_DIR_IN, 2, 300, "in two", STORE_RECEIVED, 0, 0);
+	store_msgs_free(ms, n);
+	ck_assert_uint_eq(last_in(st, a), 2);
+	ck_assert_uint_eq(last_out(st, a), 4);
+	ck_assert_uint_eq(last_in(st, c), 1);
+	ck_assert_uint_eq(last_out(st, c), 0);
+	ck_assert_uint_eq(last_in(st, b), 0);
+	ck_assert_int_eq(store_peer_get(st, a, &p), 0);
+	ck_assert_str_eq(p.nick, "alice");
+	ck_assert_str_eq(p.alias, "al");
+	ck_assert_int_eq(p.verified, 1);
+	ck_assert_int_eq(p.first_seen_ms, 10);
+	ck_assert_int_eq(store_peer_get(st, c, &p), NERR_NOTFOUND);
+	char nick[40];
+	ck_assert_int_eq(store_meta_get(st, "nick", nick, sizeof nick), 0);
+	ck_assert_str_eq(nick, "me");
+
+	/* And it goes on: the counters, the outbox and the shown marks work on the old rows. */
+	ck_assert_uint_eq(queue_ok(st, a, 8, 400, "new"), 5);
+	ck_assert_int_eq(receive(st, c, 9, 2, 410, "c two"), STORE_RX_NEW);
+	ck_assert_int_eq(receive(st, b, 10, 1, 420, "b one"), STORE_RX_NEW);
+	ck_assert_int_eq(store_outbox_ack(st, a, 4, &count), 0);
+	ck_assert_uint_eq(count, 3);
+	ck_assert_int_eq(state_of(st, 3), STORE_DELIVERED);
+	uint8_t id[STORE_ID];
+	id_make(id, 4);
+	ck_assert_int_eq(store_mark_shown(st, id), 0);
+	ck_assert_int_eq(store_unshown(st, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 3); /* 5, then 9 and 10 */
+	msg_is(&ms[1], 9, c, STORE_DIR_IN, 2, 410, "c two", STORE_RECEIVED, 0, 0);
+	msg_is(&ms[2], 10, b, STORE_DIR_IN, 1, 420, "b one", STORE_RECEIVED, 0, 0);
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(raw_int(h.path, "SELECT count(*) FROM keys"), 3);
+	store_close(st);
+	tmp_home_clear(&fresh);
+	tmp_home_clear(&h);
+}
+END_TEST
+
+/* The store maps each key to a keys row in memory; a rollback takes the rows it added, and
+ * their numbers may then go to other keys. */
+START_TEST(rolled_back_writes_leave_no_peer_key_behind)
+{
+	struct tmp_home h;
+	uint8_t x[STORE_KEY], y[STORE_KEY], z[STORE_KEY], w[STORE_KEY], v[STORE_KEY], u[STORE_KEY];
+	uint8_t id[STORE_ID];
+	struct store_msg *ms = NULL;
+	size_t n = 0;
+	uint64_t seq = 0;
+	tmp_home_init(&h);
+	key_fill(x, sizeof x, 0x11);
+	key_fill(y, sizeof y, 0x22);
+	key_fill(z, sizeof z, 0x33);
+	key_fill(w, sizeof w, 0x73); /* the same first byte as z, modulo 64 */
+	struct store *st = open_ok(h.path);
+	/* A batch that added x's key, rolled back; then y takes the first free number. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	queue_ok(st, x, 1, 100, "to x, undone");
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	queue_ok(st, y, 2, 101, "to y");
+	ck_assert_int_eq(store_history(st, x, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(store_history(st, y, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	store_msgs_free(ms, n);
+	/* A write that fails at once inside a batch (a stored id) keeps the batch; the key row
+	 * it added stays, unused. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	id_make(id, 2); /* already stored */
+	ck_assert_int_ne(store_msg_queue(st, z, id, 102, "dup", 3, &seq), 0);
+	queue_ok(st, w, 3, 103, "to w");
+	queue_ok(st, x, 4, 104, "to x");
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(store_history(st, z, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(store_history(st, w, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_mem_eq(ms[0].peer, w, STORE_KEY);
+	store_msgs_free(ms, n);
+	/* z and w share a slot of the cache: each still finds its own messages. */
+	queue_ok(st, z, 5, 105, "to z");
+	ck_assert_int_eq(store_history(st, w, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ms[0].text, "to w");
+	store_msgs_free(ms, n);
+	ck_assert_int_eq(store_history(st, z, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ms[0].text, "to z");
+	store_msgs_free(ms, n);
+	store_close(st);
+	/* And in a new process, from the file alone. */
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_history(st, x, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ms[0].text, "to x");
+	store_msgs_free(ms, n);
+	ck_assert_uint_eq(last_out(st, y), 1);
+	ck_assert_uint_eq(last_out(st, z), 1);
+	store_close(st);
+	/* A writer that fails half way takes the batch, with the key row it added. */
+	raw_exec(h.path, "CREATE TRIGGER no_outbox BEFORE INSERT ON outbox"
+			 " WHEN (SELECT text FROM messages WHERE n = NEW.msg) = 'refused'"
+			 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+	st = open_ok(h.path);
+	key_fill(v, sizeof v, 0x44);
+	key_fill(u, sizeof u, 0x55);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	id_make(id, 6);
+	ck_assert_int_eq(store_msg_queue(st, v, id, 106, "refused", 7, &seq), NERR_STORE);
+	ck_assert_int_ne(store_batch_commit(st), 0);
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	queue_ok(st, u, 7, 107, "to u"); /* takes the number v had */
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(store_history(st, v, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(last_out(st, v), 0);
+	ck_assert_int_eq(store_history(st, u, 0, &ms, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_mem_eq(ms[0].peer, u, STORE_KEY);
+	store_msgs_free(ms, n);
 	store_close(st);
 	tmp_home_clear(&h);
 }
@@ -2056,5 +2338,7 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, skip_moves_last_in_past_a_withdrawn_seq_only_when_it_is_next);
 	STORE_ADD_TEST(s, migration_to_version_4_keeps_the_outbox_and_allows_the_new_states);
 	STORE_ADD_TEST(s, read_marks_turn_delivered_messages_read_and_leave_the_rest);
+	STORE_ADD_TEST(s, migration_to_version_5_keeps_every_row_and_reads_them_back_the_same);
+	STORE_ADD_TEST(s, rolled_back_writes_leave_no_peer_key_behind);
 	return s;
 }
