@@ -28,6 +28,14 @@ $(BENCH_DIR)/nb_%: bench/nb_%.c bench/nb_common.h
 	@mkdir -p $(BENCH_DIR)
 	$(CC) $(BENCH_CFLAGS) $(BENCH_PC_CFLAGS) -o $@ $< $(BENCH_PC_LIBS)
 
+# nb_sqlite makes its files with natter's own store (src/store.c), so that
+# they always have the schema natter migrates to.
+$(BENCH_DIR)/nb_sqlite: bench/nb_sqlite.c bench/nb_common.h src/store.c src/store.h net/nerr.c \
+		net/nerr.h
+	@mkdir -p $(BENCH_DIR)
+	$(CC) $(BENCH_CFLAGS) -Isrc -Inet $(BENCH_PC_CFLAGS) -o $@ bench/nb_sqlite.c src/store.c \
+		net/nerr.c $(BENCH_PC_LIBS)
+
 $(BENCH_DIR)/nb_mqtt: bench/nb_mqtt.c bench/nb_common.h
 	@mkdir -p $(BENCH_DIR)
 	$(CC) $(BENCH_CFLAGS) -pthread $(BENCH_PC_CFLAGS) $(shell $(PKG_CONFIG) --cflags libmosquitto) \

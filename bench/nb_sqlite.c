@@ -2,15 +2,19 @@
 /* nb_sqlite: what SQLite alone allows, and a fast way to fill a natter store.
  *
  *   nb_sqlite insert DIR ROWS_PER_TX TOTAL MAX_SECONDS
- *       WAL, synchronous=FULL (as src/store.c opens its store), rows shaped like
- *       natter's messages table (same columns, UNIQUE and indexes, 100-byte
- *       text), ROWS_PER_TX rows per transaction; stops after TOTAL rows or
+ *       WAL, synchronous=FULL (as src/store.c opens its store), in a file
+ *       that natter's own store_open made (so natter's current schema): rows
+ *       as natter stores a received message (the messages row with its
+ *       UNIQUE indexes, the peer as its keys row's number, an id that starts
+ *       with the time as natter's do, 100-byte text, and the unshown row),
+ *       ROWS_PER_TX rows per transaction; stops after TOTAL rows or
  *       MAX_SECONDS. Prints rows/s and the p50/p99 time of one transaction.
  *   nb_sqlite fill DB ROWS FP...
  *       into an existing natter store (made by `natter --id`): one peers row
  *       per FP and ROWS received messages spread over them, shown, with the
- *       seqs rows to match, in one transaction. Uses natter's own tables, so
- *       a schema change makes it fail loudly rather than build a wrong file.
+ *       counters to match, in one transaction. Written through natter's own
+ *       store (src/store.c, linked in), so it builds whatever schema natter
+ *       migrates to.
  *   nb_sqlite floor DB
  *       the resident-set floor: a process with the same libraries that opens
  *       DB as natter does and reads a little (the peers, the last row); prints
@@ -19,6 +23,8 @@
 
 #include <sodium.h>
 #include <sqlite3.h>
+
+#include "store.h"
 
 static void exec(sqlite3 *db, const char *sql)
 {
@@ -55,6 +61,28 @@ static void step_done(sqlite3 *db, sqlite3_stmt *s)
 	sqlite3_reset(s);
 }
 
+static void remove_db(const char *path)
+{
+	char side[4200];
+	remove(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	remove(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	remove(side);
+}
+
+/* A message id as natter makes one: a 48-bit millisecond wall clock, big-endian, then 80
+ * random bits, so that consecutive ids land on the same page of the UNIQUE index. */
+static void id_make(unsigned char id[16])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (int i = 0; i < 6; i++)
+		id[i] = (unsigned char)(ms >> (40 - 8 * i));
+	randombytes_buf(id + 6, 10);
+}
+
 static int cmd_insert(int argc, char **argv)
 {
 	if (argc != 6)
@@ -65,28 +93,20 @@ static int cmd_insert(int argc, char **argv)
 	if (per < 1 || total < per || secs < 1)
 		nb_die("insert: bad arguments");
 	snprintf(path, sizeof path, "%s/nb-insert-%ld.db", argv[2], per);
-	remove(path);
-	sqlite3 *db = open_like_natter(path, 1);
-	exec(db, "CREATE TABLE messages ("
-		 " n INTEGER PRIMARY KEY,"
-		 " id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
-		 " peer BLOB NOT NULL CHECK (length(peer) = 32),"
-		 " dir INTEGER NOT NULL CHECK (dir IN (0, 1)),"
-		 " seq INTEGER NOT NULL CHECK (seq >= 1),"
-		 " ts INTEGER NOT NULL,"
-		 " text TEXT NOT NULL CHECK (length(CAST(text AS BLOB)) <= 65536),"
-		 " state INTEGER NOT NULL CHECK (state BETWEEN 0 AND 4),"
-		 " shown INTEGER NOT NULL DEFAULT 1,"
-		 " UNIQUE (peer, dir, seq));"
-		 "CREATE INDEX messages_by_peer_ts ON messages (peer, ts);"
-		 "CREATE INDEX messages_unshown ON messages (shown) WHERE shown = 0;");
-	sqlite3_stmt *ins = prep(db, "INSERT INTO messages (id, peer, dir, seq, ts, text, state,"
-				     " shown) VALUES (?1, ?2, 1, ?3, ?4, ?5, 3, 0)");
+	remove_db(path);
+	struct store *st = NULL;
+	if (store_open(&st, path) != 0)
+		nb_die("insert: cannot make a natter store at %s", path);
+	store_close(st);
+	sqlite3 *db = open_like_natter(path, 0);
+	exec(db, "INSERT INTO keys (n, key) VALUES (1, randomblob(32))");
+	sqlite3_stmt *ins = prep(db, "INSERT INTO messages (id, peer, dir, seq, ts, text, state)"
+				     " VALUES (?1, 1, 1, ?2, ?3, ?4, 3)");
+	sqlite3_stmt *unshown = prep(db, "INSERT INTO unshown (msg) VALUES (last_insert_rowid())");
 	sqlite3_stmt *begin = prep(db, "BEGIN IMMEDIATE"), *commit = prep(db, "COMMIT");
-	unsigned char peer[32], id[16];
+	unsigned char id[16];
 	char text[100];
 	memset(text, 'x', sizeof text);
-	randombytes_buf(peer, sizeof peer);
 	long ntx = total / per;
 	int64_t *lat = calloc((size_t)ntx, sizeof *lat);
 	if (!lat)
@@ -97,14 +117,14 @@ static int cmd_insert(int argc, char **argv)
 		int64_t t0 = nb_mono_ns();
 		step_done(db, begin);
 		for (long i = 0; i < per; i++) {
-			randombytes_buf(id, sizeof id);
+			id_make(id);
 			seq++;
 			sqlite3_bind_blob(ins, 1, id, 16, SQLITE_STATIC);
-			sqlite3_bind_blob(ins, 2, peer, 32, SQLITE_STATIC);
-			sqlite3_bind_int64(ins, 3, seq);
-			sqlite3_bind_int64(ins, 4, 1700000000000 + seq);
-			sqlite3_bind_text(ins, 5, text, sizeof text, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 2, seq);
+			sqlite3_bind_int64(ins, 3, 1700000000000 + seq);
+			sqlite3_bind_text(ins, 4, text, sizeof text, SQLITE_STATIC);
 			step_done(db, ins);
+			step_done(db, unshown);
 		}
 		step_done(db, commit);
 		lat[done_tx++] = (nb_mono_ns() - t0) / 1000;
@@ -115,16 +135,12 @@ static int cmd_insert(int argc, char **argv)
 	printf("tx_p50_us=%lld\n", (long long)nb_pct(lat, (size_t)done_tx, 50));
 	printf("tx_p99_us=%lld\n", (long long)nb_pct(lat, (size_t)done_tx, 99));
 	sqlite3_finalize(ins);
+	sqlite3_finalize(unshown);
 	sqlite3_finalize(begin);
 	sqlite3_finalize(commit);
 	sqlite3_close(db);
 	free(lat);
-	char side[4200];
-	remove(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	remove(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	remove(side);
+	remove_db(path);
 	return 0;
 }
 
@@ -143,54 +159,45 @@ static int cmd_fill(int argc, char **argv)
 		nb_die("usage: nb_sqlite fill DB ROWS FP...");
 	long rows = nb_atol(argv[3], "ROWS");
 	int npeers = argc - 4;
-	sqlite3 *db = open_like_natter(argv[2], 0);
-	sqlite3_stmt *peer = prep(db, "INSERT OR REPLACE INTO peers (key, nick, host, port,"
-				      " first_seen, last_seen) VALUES (?1, ?2, '', 0, ?3, ?3)");
-	sqlite3_stmt *msg = prep(db, "INSERT INTO messages (id, peer, dir, seq, ts, text, state,"
-				     " shown) VALUES (?1, ?2, 1, ?3, ?4, ?5, 3, 1)");
-	sqlite3_stmt *seqs = prep(db, "INSERT OR REPLACE INTO seqs (peer, last_out, last_in)"
-				      " VALUES (?1, 0, ?2)");
+	struct store *st = NULL;
+	if (store_open(&st, argv[2]) != 0)
+		nb_die("fill: cannot open %s as a natter store", argv[2]);
 	unsigned char(*keys)[32] = calloc((size_t)npeers, 32);
 	long *last = calloc((size_t)npeers, sizeof *last);
 	char text[101];
 	unsigned char id[16];
 	int64_t now = (int64_t)time(NULL) * 1000;
+	int outcome;
 	if (!keys || !last)
 		nb_die("out of memory");
-	exec(db, "BEGIN IMMEDIATE");
+	if (store_batch_begin(st) != 0)
+		nb_die("fill: %s", store_errmsg(st));
 	for (int i = 0; i < npeers; i++) {
-		char nick[16];
+		struct store_peer p = {.last_seen_ms = now - 86400000};
 		if (unhex32(keys[i], argv[4 + i]) != 0)
 			nb_die("fill: not a fingerprint: %s", argv[4 + i]);
-		snprintf(nick, sizeof nick, "peer%02d", i);
-		sqlite3_bind_blob(peer, 1, keys[i], 32, SQLITE_STATIC);
-		sqlite3_bind_text(peer, 2, nick, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(peer, 3, now - 86400000);
-		step_done(db, peer);
+		memcpy(p.key, keys[i], 32);
+		snprintf(p.nick, sizeof p.nick, "peer%02d", i);
+		if (store_peer_upsert(st, &p) != 0)
+			nb_die("fill: peer: %s", store_errmsg(st));
 	}
 	for (long r = 0; r < rows; r++) {
 		int p = (int)(r % npeers);
 		long seq = ++last[p];
 		int k = snprintf(text, sizeof text, "history %ld of peer %d ", seq, p);
 		memset(text + k, 'x', (size_t)(100 - k));
+		text[100] = '\0';
 		randombytes_buf(id, sizeof id);
-		sqlite3_bind_blob(msg, 1, id, 16, SQLITE_STATIC);
-		sqlite3_bind_blob(msg, 2, keys[p], 32, SQLITE_STATIC);
-		sqlite3_bind_int64(msg, 3, seq);
-		sqlite3_bind_int64(msg, 4, now - 86400000 + r);
-		sqlite3_bind_text(msg, 5, text, 100, SQLITE_STATIC);
-		step_done(db, msg);
+		if (store_msg_receive(st, keys[p], id, (uint64_t)seq, now - 86400000 + r, text, 100,
+				      &outcome) != 0 ||
+		    outcome != STORE_RX_NEW || store_mark_shown(st, id) != 0)
+			nb_die("fill: message: %s", store_errmsg(st));
 	}
-	for (int i = 0; i < npeers; i++) {
-		sqlite3_bind_blob(seqs, 1, keys[i], 32, SQLITE_STATIC);
-		sqlite3_bind_int64(seqs, 2, last[i]);
-		step_done(db, seqs);
-	}
-	exec(db, "COMMIT");
+	if (store_batch_commit(st) != 0)
+		nb_die("fill: commit: %s", store_errmsg(st));
+	store_close(st);
+	sqlite3 *db = open_like_natter(argv[2], 0);
 	exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-	sqlite3_finalize(peer);
-	sqlite3_finalize(msg);
-	sqlite3_finalize(seqs);
 	sqlite3_close(db);
 	printf("rows=%ld\npeers=%d\n", rows, npeers);
 	free(keys);
