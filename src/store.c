@@ -248,9 +248,17 @@ static const char *const store_sql[STMT_COUNT] = {
     /* The newest ?2 (-1: all), then put back oldest first. No index orders a
      * peer's messages by time (schema 5): the inner query sorts the peer's
      * (ts, n) pairs, and only the ?2 kept are read whole. */
+    /* The newest ?2 (-1: all). Why per direction: there is no (peer, ts)
+     * index (an index more costs every message stored), but seq order is
+     * time order within a direction, so the newest ?2 of each direction come
+     * from the (peer, dir, seq) index without reading the rest, and the
+     * newest ?2 of those by time are the answer. */
     [STMT_HISTORY] = "SELECT " MSG_COLS_ONE_PEER
-		     " FROM (SELECT n FROM messages WHERE peer = ?1 ORDER BY ts DESC, n DESC"
-		     "  LIMIT ?2) AS h CROSS JOIN messages m ON m.n = h.n"
+		     " FROM (SELECT n, ts FROM (SELECT n, ts FROM messages WHERE peer = ?1"
+		     "  AND dir = 0 ORDER BY seq DESC LIMIT ?2)"
+		     " UNION ALL SELECT n, ts FROM (SELECT n, ts FROM messages WHERE peer = ?1"
+		     "  AND dir = 1 ORDER BY seq DESC LIMIT ?2)"
+		     " ORDER BY ts DESC, n DESC LIMIT ?2) AS h CROSS JOIN messages m ON m.n = h.n"
 		     " LEFT JOIN outbox o ON o.msg = m.n ORDER BY m.ts, m.n",
     [STMT_OUTBOX_INSERT] = "INSERT INTO outbox (msg) VALUES (?1)",
     /* Only messages that store "sent" (requeued) need their state written;
