@@ -93,7 +93,7 @@ static const char *const store_migrations[] = {
      * name the peer by that row's small integer (their peer column holds
      * keys.n), which shrinks every message row and its (peer, dir, seq) index
      * entry. The (peer, ts) index goes: it cost each message a b-tree insert,
-     * and the history now sorts one peer's rows instead (store_history). The
+     * and the history reads each direction from (peer, dir, seq) instead. The
      * shown column, unread since 3, goes with the rebuild. Keys are never
      * deleted, so a keys.n is never reused for another key. */
     "CREATE TABLE keys ("
