@@ -52,7 +52,16 @@ struct send_state {
 	unsigned long lineno;
 	char *rbuf; /* remote: CTL_LINE_MAX + 1 */
 	size_t rlen;
+	/* Remote: requests not yet written, for msgs[wfirst..]; wend[k] is where
+	 * the request of msgs[wfirst + k] ends in wbuf. */
+	char *wbuf;
+	size_t wlen, wcap, wfirst;
+	size_t *wend;
+	size_t wend_cap;
 };
+
+/* Requests are written together (remote_flush) once this many bytes wait. */
+#define SEND_WBUF_FLUSH (64u << 10)
 
 /* The worst code of a batch, in SPEC.md's order 77 > 75 > 0, with a local
  * storage error and a message that expired or was cancelled (69: it will
@@ -115,33 +124,72 @@ static struct sent *new_entry(struct send_state *s)
 	return m;
 }
 
+/* Why: one send(2) per line made a stream of short lines cost the node a
+ * wake-up and a read per message; the lines that one read of stdin gives are
+ * now written together, before the loop waits (run) or when
+ * SEND_WBUF_FLUSH bytes wait. A request that did not go out whole was not
+ * queued: its message fails here, as one refused at once did before. */
+static void remote_flush(struct send_state *s)
+{
+	size_t off = 0;
+	while (off < s->wlen && !s->remote_gone) {
+		ssize_t n = send(s->fd, s->wbuf + off, s->wlen - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			s->remote_gone = 1;
+		else
+			off += (size_t)n;
+	}
+	if (off < s->wlen) {
+		size_t lost = 0;
+		for (size_t k = 0; s->wfirst + k < s->n_msgs; k++) {
+			if (s->wend[k] <= off)
+				continue; /* went out whole: the node answers it or keeps it */
+			s->msgs[s->wfirst + k].status = ST_FAILED;
+			s->n_waiting--;
+			lost++;
+		}
+		cli_error("the natter node of this home went away; %zu message%s not queued", lost,
+			  lost == 1 ? "" : "s");
+		note(s, EX_TEMPFAIL_);
+	}
+	s->wlen = 0;
+	s->wfirst = s->n_msgs;
+}
+
+/* Append the request for text to wbuf, for the message about to be msgs[n_msgs]. */
 static int send_line_remote(struct send_state *s, const char *text, size_t len)
 {
-	char fp[65];
-	size_t cap = 5 + 64 + 1 + 2 * len + 2;
-	char *req = malloc(cap);
-	if (!req)
-		return NERR_NOMEM;
-	ncrypto_hex(fp, s->key, 32);
+	size_t total = 5 + 64 + 1 + 2 * len + 1;
+	size_t k = s->n_msgs - s->wfirst;
+	if (s->wlen + total > s->wcap) {
+		size_t ncap = s->wcap ? s->wcap : 4096;
+		while (ncap < s->wlen + total)
+			ncap *= 2;
+		char *nb = realloc(s->wbuf, ncap);
+		if (!nb)
+			return NERR_NOMEM;
+		s->wbuf = nb;
+		s->wcap = ncap;
+	}
+	if (k == s->wend_cap) {
+		size_t ncap = s->wend_cap ? s->wend_cap * 2 : 256;
+		size_t *nw = realloc(s->wend, ncap * sizeof *nw);
+		if (!nw)
+			return NERR_NOMEM;
+		s->wend = nw;
+		s->wend_cap = ncap;
+	}
+	char *req = s->wbuf + s->wlen;
 	memcpy(req, "send\t", 5);
-	memcpy(req + 5, fp, 64);
+	ncrypto_hex(req + 5, s->key, 32); /* writes 64 digits and a NUL, overwritten next */
 	req[69] = '\t';
 	ncrypto_hex(req + 70, (const uint8_t *)text, len);
 	req[70 + 2 * len] = '\n';
-	size_t total = 71 + 2 * len, off = 0;
-	int r = 0;
-	while (off < total) {
-		ssize_t n = send(s->fd, req + off, total - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = NERR_EOF;
-			break;
-		}
-		off += (size_t)n;
-	}
-	free(req);
-	return r;
+	s->wlen += total;
+	s->wend[k] = s->wlen;
+	return 0;
 }
 
 static int queue_text(struct send_state *s, const char *text, size_t len)
@@ -153,9 +201,13 @@ static int queue_text(struct send_state *s, const char *text, size_t len)
 		return EX_IOERR_;
 	}
 	if (s->fd >= 0) {
-		if (s->remote_gone || send_line_remote(s, text, len) != 0) {
+		if (s->remote_gone) {
 			cli_error("the natter node of this home went away; message not queued");
 			return EX_TEMPFAIL_;
+		}
+		if (send_line_remote(s, text, len) != 0) {
+			cli_error("out of memory");
+			return EX_IOERR_;
 		}
 	} else {
 		int r = node_send(s->node, s->key, text, len, m->id, &seq);
@@ -167,6 +219,8 @@ static int queue_text(struct send_state *s, const char *text, size_t len)
 	}
 	s->n_msgs++;
 	s->n_waiting++;
+	if (s->fd >= 0 && s->wlen >= SEND_WBUF_FLUSH)
+		remote_flush(s);
 	return 0;
 }
 
@@ -345,9 +399,13 @@ static char *join_words(char *const *words, size_t n, size_t *len)
 	return text;
 }
 
+static void remote_flush(struct send_state *s);
+
 static int finish(struct send_state *s)
 {
 	size_t queued = 0;
+	if (s->fd >= 0 && s->wlen > 0)
+		remote_flush(s); /* after a stop: they go; after the node left: they fail */
 	for (size_t i = 0; i < s->n_msgs; i++) {
 		if (s->msgs[i].status == ST_WAITING) {
 			queued++;
@@ -368,6 +426,10 @@ static int finish(struct send_state *s)
 static void run(struct send_state *s, int64_t deadline)
 {
 	while (!*s->cli->stop && !s->remote_gone && !all_settled(s)) {
+		if (s->fd >= 0 && s->wlen > 0) {
+			remote_flush(s); /* what this turn queued goes before we wait */
+			continue;
+		}
 		int64_t dl = s->input_open ? -1 : s->deadline >= 0 ? s->deadline : deadline;
 		int64_t wait = -1;
 		if (dl >= 0 && (wait = dl - loop_now(s->loop)) <= 0) {
@@ -635,6 +697,8 @@ int cli_send_run(struct cli *cli)
 	free(s.msgs);
 	free(s.line);
 	free(s.rbuf);
+	free(s.wbuf);
+	free(s.wend);
 	free(text);
 	return r;
 }

@@ -1,6 +1,7 @@
 # --listen writes the lines of messages stored together (one commit) with
 # one write, not one each; every line is still out before the node waits
-# for anything else. Counted with strace when it is installed; skipped
+# for anything else. And --send hands a burst of lines to the running node
+# in few writes, not one per line. Counted with strace when it is installed; skipped
 # otherwise.
 . ./lib.sh
 if ! command -v strace >/dev/null 2>&1; then
@@ -19,7 +20,10 @@ sa=$!
 PIDS="$sa $PIDS"
 sleep 0.5
 awk 'BEGIN { for (i = 1; i <= 2000; i++) printf "burst line %d\n", i }' >"$T/lines"
-expect_rc 0 n bob --timeout 60 --send alice <"$T/lines"
+# The --send process hands the lines to bob's node in few writes too.
+ASAN_OPTIONS=detect_leaks=0 strace -qq -e trace=sendto -o "$T/strace_send" "$NATTER" --home "$T/bob" --iface lo \
+	--bind 127.0.0.1 --port 0 --group "$GROUP" --timeout 60 --send alice <"$T/lines" ||
+	fail "--send of 2000 lines failed"
 wait_for 20 has "$T/alice.out" '"text":"burst line 2000"' || fail "line 2000 missing"
 sleep 0.3
 kill "$sa" 2>/dev/null
@@ -30,3 +34,7 @@ w=$(grep -c '^write(1,' "$T/atrace")
 echo "t_listen_writes: 2000 messages in a burst, $w writes to stdout"
 [ "$w" -ge 1 ] || fail "no write to stdout traced"
 [ "$w" -le 1000 ] || fail "$w writes for 2000 lines: one write per line"
+sends=$(grep -c '^sendto(' "$T/strace_send")
+echo "t_listen_writes: --send handed 2000 lines over in $sends sends"
+[ "$sends" -ge 1 ] || fail "no send traced"
+[ "$sends" -le 200 ] || fail "$sends sends for 2000 lines: one per line"
