@@ -82,7 +82,7 @@ struct peer {
 	/* What this session sent and the peer has not acknowledged yet, at
 	 * [seq % NODE_WINDOW] (flight_put), so an ACK need not read it back. */
 	struct flight_msg *flight;
-	unsigned pace;	       /* of its last beacon: its beacons come pace times slower */
+	unsigned pace; /* of its last beacon: its beacons come pace times slower */
 	struct {
 		int sent;	    /* a PEERS frame went out on this session */
 		int64_t checked_at; /* monotonic ms */
@@ -434,8 +434,7 @@ static int peer_keep_addr(struct node *n, struct peer *p, const struct beacon *b
 	if (!p->boot_known || memcmp(p->boot_id, b->boot_id, 8) != 0 ||
 	    p->pub.addr.sin_port != htons(b->tcp_port))
 		return 0;
-	if (!(p->up && p->conn) &&
-	    (p->addr_heard == 0 || now - p->addr_heard > peer_quiet_ms(p)))
+	if (!(p->up && p->conn) && (p->addr_heard == 0 || now - p->addr_heard > peer_quiet_ms(p)))
 		return 0;
 	p->alt_addr = p->pub.addr;
 	p->alt_addr.sin_addr = from->sin_addr;
@@ -590,12 +589,14 @@ static void peer_send_window(struct node *n, struct peer *p)
 		int gone = 0;
 		if (own) {
 			const struct txq_msg *t = &p->txq[i];
-			w = (struct wire_msg){.seq = t->seq, .ts_ms = t->ts_ms, .text = t->text,
-					      .text_len = t->len};
+			w = (struct wire_msg){
+			    .seq = t->seq, .ts_ms = t->ts_ms, .text = t->text, .text_len = t->len};
 			memcpy(w.id, t->id, 16);
 		} else {
 			const struct store_msg *m = &msgs[i];
-			w = (struct wire_msg){.seq = m->seq, .ts_ms = m->ts_ms, .text = m->text,
+			w = (struct wire_msg){.seq = m->seq,
+					      .ts_ms = m->ts_ms,
+					      .text = m->text,
 					      .text_len = m->text_len};
 			memcpy(w.id, m->id, 16);
 			gone = m->state >= STORE_EXPIRED;
@@ -745,9 +746,9 @@ static void ack_due_add(struct node *n, struct peer *p)
 }
 
 /* Commit the open batch, then (and only then) send the ACKs and the messages
- * it queued, and show what it received: an ACK always means durable. On a failed commit nothing is shown or
- * acknowledged, and the sessions involved are dropped so that their senders
- * send again on the next one. */
+ * it queued, and show what it received: an ACK always means durable. On a failed commit nothing is
+ * shown or acknowledged, and the sessions involved are dropped so that their senders send again on
+ * the next one. */
 static void batch_commit(struct node *n)
 {
 	int r;
@@ -1312,11 +1313,11 @@ static void on_beacon_timer(void *ctx);
 /* The next regular beacon, after a gap that matches the pace our last one announced. */
 static void beacon_schedule(struct node *n)
 {
-	n->beacon_timer = loop_timer_add(
-		n->loop,
-		(int64_t)n->pace * NODE_BEACON_MIN_MS +
-			ncrypto_random_uniform(n->pace * NODE_BEACON_JITTER_MS),
-		on_beacon_timer, n);
+	n->beacon_timer =
+	    loop_timer_add(n->loop,
+			   (int64_t)n->pace * NODE_BEACON_MIN_MS +
+			       ncrypto_random_uniform(n->pace * NODE_BEACON_JITTER_MS),
+			   on_beacon_timer, n);
 }
 
 static void on_beacon_timer(void *ctx)
@@ -1738,8 +1739,8 @@ static void pex_learn(struct node *n, struct peer *p, const struct wire_peer *w,
 	a.sin_port = htons(w->port);
 	struct peer *q = peer_find(n, w->key);
 	struct pex_learned *e = pex_table_find(n->pex, w->key);
-	if (q && (q->up ||
-		  (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= peer_quiet_ms(q)))) {
+	if (q &&
+	    (q->up || (q->pex_beacon_at && now_mono(n) - q->pex_beacon_at <= peer_quiet_ms(q)))) {
 		if (e)
 			e->heard = now_mono(n);
 		return; /* reached directly: its own beacon or session says where */

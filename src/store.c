@@ -232,17 +232,19 @@ static const char *const store_sql[STMT_COUNT] = {
 			" AND n IN (SELECT msg FROM outbox)"
 			" RETURNING id, (SELECT key FROM keys WHERE keys.n = messages.peer), dir,"
 			" seq, ts, '', state, 0, 0",
-    [STMT_OUTBOX_EXPIRE_LIST] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', ?5, 0, 0"
-				" FROM messages m WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2"
-				" AND m.ts < ?3 AND m.state < ?5 AND m.n IN (SELECT msg FROM outbox)"
-				" ORDER BY m.seq",
+    [STMT_OUTBOX_EXPIRE_LIST] =
+	"SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', ?5, 0, 0"
+	" FROM messages m WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2"
+	" AND m.ts < ?3 AND m.state < ?5 AND m.n IN (SELECT msg FROM outbox)"
+	" ORDER BY m.seq",
     [STMT_OUTBOX_EXPIRE] = "UPDATE messages SET state = ?5 WHERE peer = ?1 AND dir = ?4"
 			   " AND seq > ?2 AND ts < ?3 AND state < ?5"
 			   " AND n IN (SELECT msg FROM outbox)",
     /* MSG_COLS' order, without the text (and "queued" for "sent"). */
-    [STMT_OUTBOX_RANGE_IDS] = "SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', m.state, 0, 0 FROM messages m"
-			      " WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2 AND m.seq <= ?3"
-			      " AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
+    [STMT_OUTBOX_RANGE_IDS] =
+	"SELECT m.id, m.peer, m.dir, m.seq, m.ts, '', m.state, 0, 0 FROM messages m"
+	" WHERE m.peer = ?1 AND m.dir = ?4 AND m.seq > ?2 AND m.seq <= ?3"
+	" AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m JOIN keys k ON k.n = m.peer"
 		     " LEFT JOIN outbox o ON o.msg = m.n WHERE m.id = ?1",
     /* The newest ?2 (-1: all), then put back oldest first. No index orders a
@@ -344,7 +346,7 @@ struct store {
 	struct store_keyc keyc[STORE_KEYC_SIZE];
 	int in_batch;
 	int light; /* the open batch runs with synchronous = NORMAL */
-	int tx_changes; /* sqlite3_total_changes when the writer in a batch began */
+	int tx_changes;	  /* sqlite3_total_changes when the writer in a batch began */
 	size_t wal_pages; /* in the log after the last commit */
 	size_t n_seqc;
 	struct store_seqc seqc[STORE_SEQC_MAX];

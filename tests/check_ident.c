@@ -195,14 +195,14 @@ START_TEST(unhex_takes_exactly_its_digits_in_either_case)
 	ck_assert_uint_eq(b[1], 0xaf);
 	ck_assert_uint_eq(b[2], 0xf9);
 	ck_assert_int_eq(ncrypto_unhex(b, 0, ""), 0);
-	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aff"), NERR_FORMAT);	/* short */
+	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aff"), NERR_FORMAT);   /* short */
 	ck_assert_int_eq(ncrypto_unhex(b, 3, "00aff9a"), NERR_FORMAT); /* long */
 	ck_assert_int_eq(ncrypto_unhex(b, 3, "00agf9"), NERR_FORMAT);
 	ck_assert_int_eq(ncrypto_unhex(b, 3, "00 ff9"), NERR_FORMAT);
 	ck_assert_int_eq(ncrypto_unhex(b, 1, "0x"), NERR_FORMAT);
 	ck_assert_int_eq(ncrypto_unhex(b, 1, "@0"), NERR_FORMAT); /* '@' | 0x20 is '`' */
 	ck_assert_int_eq(ncrypto_unhex(b, 1, "G0"), NERR_FORMAT);
-	ck_assert_int_eq(ncrypto_unhex(b, 1, "\xc1" "0"), NERR_FORMAT);
+	ck_assert_int_eq(ncrypto_unhex(b, 1, "\3010"), NERR_FORMAT); /* 0xc1, '0' */
 }
 END_TEST
 

@@ -127,8 +127,9 @@ int main(int argc, char **argv)
 			    beacon_verify(pkt, len, b.id_pub) != 0)
 				continue;
 			printf("beacon ms=%lld key=%02x%02x%02x%02x pace=%u probe=%d\n",
-			       (long long)(mono_ms() - start), b.id_pub[0], b.id_pub[1], b.id_pub[2],
-			       b.id_pub[3], beacon_pace(b.flags), (b.flags & BEACON_FLAG_PROBE) != 0);
+			       (long long)(mono_ms() - start), b.id_pub[0], b.id_pub[1],
+			       b.id_pub[2], b.id_pub[3], beacon_pace(b.flags),
+			       (b.flags & BEACON_FLAG_PROBE) != 0);
 			fflush(stdout);
 		}
 	}
