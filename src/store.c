@@ -247,10 +247,7 @@ static const char *const store_sql[STMT_COUNT] = {
 	" AND m.n IN (SELECT msg FROM outbox) ORDER BY m.seq",
     [STMT_MSG_GET] = "SELECT " MSG_COLS " FROM messages m JOIN keys k ON k.n = m.peer"
 		     " LEFT JOIN outbox o ON o.msg = m.n WHERE m.id = ?1",
-    /* The newest ?2 (-1: all), then put back oldest first. No index orders a
-     * peer's messages by time (schema 5): the inner query sorts the peer's
-     * (ts, n) pairs, and only the ?2 kept are read whole. */
-    /* The newest ?2 (-1: all). Why per direction: there is no (peer, ts)
+    /* The newest ?2 (-1: all), put back oldest first. Why per direction: there is no (peer, ts)
      * index (an index more costs every message stored), but seq order is
      * time order within a direction, so the newest ?2 of each direction come
      * from the (peer, dir, seq) index without reading the rest, and the
@@ -477,6 +474,16 @@ static int store_column_key(struct store *st, sqlite3_stmt *s, int col, uint8_t 
 	return 0;
 }
 
+/* Inside a batch: 1 (with the error message set) when an earlier error made SQLite roll the
+ * batch back, so that nothing written now joins it. */
+static int store_batch_lost(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		return 0;
+	snprintf(st->err, sizeof st->err, "the batch was rolled back by an earlier error");
+	return 1;
+}
+
 /* The keys added since the last commit: forgotten after a rollback (which took or may have
  * taken their rows), kept once committed. */
 static void store_keyc_end(struct store *st, int committed)
@@ -508,11 +515,8 @@ static int store_pid(struct store *st, const uint8_t *key, int add, int64_t *pid
 		return r;
 	if (n == 0 && add) {
 		/* An error rolled the batch back: a row added now would commit alone. */
-		if (st->in_batch && sqlite3_get_autocommit(st->db)) {
-			snprintf(st->err, sizeof st->err,
-				 "the batch was rolled back by an earlier error");
+		if (st->in_batch && store_batch_lost(st))
 			return NERR_STORE;
-		}
 		s = st->stmt[STMT_KEY_ADD];
 		if ((r = store_bind_blob(st, s, 1, key, STORE_KEY)) == 0)
 			r = store_run(st, s);
@@ -632,10 +636,8 @@ static int store_tx_begin(struct store *st)
 		store_light_end(st);
 		return st->light ? NERR_STORE : store_run(st, st->stmt[STMT_BEGIN]);
 	}
-	if (sqlite3_get_autocommit(st->db)) {
-		snprintf(st->err, sizeof st->err, "the batch was rolled back by an earlier error");
+	if (store_batch_lost(st))
 		return NERR_STORE;
-	}
 	st->tx_changes = sqlite3_total_changes(st->db);
 	return 0;
 }
