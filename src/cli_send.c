@@ -5,6 +5,7 @@
  * over the control socket; otherwise this process runs a transient node. */
 #include "cli.h"
 #include "ctl.h"
+#include "nbuf.h"
 #include "ncrypto.h"
 #include "nerr.h"
 #include "utf8.h"
@@ -53,15 +54,17 @@ struct send_state {
 	char *rbuf; /* remote: CTL_LINE_MAX + 1 */
 	size_t rlen;
 	/* Remote: requests not yet written, for msgs[wfirst..]; wend[k] is where
-	 * the request of msgs[wfirst + k] ends in wbuf. */
-	char *wbuf;
-	size_t wlen, wcap, wfirst;
+	 * the request of msgs[wfirst + k] ends in wq. */
+	struct nbuf_q wq;
+	size_t wfirst;
 	size_t *wend;
 	size_t wend_cap;
 };
 
-/* Requests are written together (remote_flush) once this many bytes wait. */
+/* Requests are written together (remote_flush) once this many bytes wait;
+ * the queue then holds at most that and one longest request. */
 #define SEND_WBUF_FLUSH (64u << 10)
+#define SEND_WBUF_MAX (SEND_WBUF_FLUSH + 2 * LINE_MAX_BYTES + 128)
 
 /* The worst code of a batch, in SPEC.md's order 77 > 75 > 0, with a local
  * storage error and a message that expired or was cancelled (69: it will
@@ -131,9 +134,10 @@ static struct sent *new_entry(struct send_state *s)
  * queued: its message fails here, as one refused at once did before. */
 static void remote_flush(struct send_state *s)
 {
-	size_t off = 0;
-	while (off < s->wlen && !s->remote_gone) {
-		ssize_t n = send(s->fd, s->wbuf + off, s->wlen - off, MSG_NOSIGNAL);
+	const uint8_t *buf = nbuf_q_data(&s->wq);
+	size_t len = nbuf_q_len(&s->wq), off = 0;
+	while (off < len && !s->remote_gone) {
+		ssize_t n = send(s->fd, buf + off, len - off, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -141,7 +145,7 @@ static void remote_flush(struct send_state *s)
 		else
 			off += (size_t)n;
 	}
-	if (off < s->wlen) {
+	if (off < len) {
 		size_t lost = 0;
 		for (size_t k = 0; s->wfirst + k < s->n_msgs; k++) {
 			if (s->wend[k] <= off)
@@ -154,25 +158,19 @@ static void remote_flush(struct send_state *s)
 			  lost == 1 ? "" : "s");
 		note(s, EX_TEMPFAIL_);
 	}
-	s->wlen = 0;
+	nbuf_q_consume(&s->wq, len);
 	s->wfirst = s->n_msgs;
 }
 
-/* Append the request for text to wbuf, for the message about to be msgs[n_msgs]. */
+/* Append the request for text to wq, for the message about to be msgs[n_msgs]. */
 static int send_line_remote(struct send_state *s, const char *text, size_t len)
 {
 	size_t total = 5 + 64 + 1 + 2 * len + 1;
 	size_t k = s->n_msgs - s->wfirst;
-	if (s->wlen + total > s->wcap) {
-		size_t ncap = s->wcap ? s->wcap : 4096;
-		while (ncap < s->wlen + total)
-			ncap *= 2;
-		char *nb = realloc(s->wbuf, ncap);
-		if (!nb)
-			return NERR_NOMEM;
-		s->wbuf = nb;
-		s->wcap = ncap;
-	}
+	uint8_t *out;
+	int r = nbuf_q_reserve(&s->wq, total, &out);
+	if (r != 0)
+		return r;
 	if (k == s->wend_cap) {
 		size_t ncap = s->wend_cap ? s->wend_cap * 2 : 256;
 		size_t *nw = realloc(s->wend, ncap * sizeof *nw);
@@ -181,14 +179,14 @@ static int send_line_remote(struct send_state *s, const char *text, size_t len)
 		s->wend = nw;
 		s->wend_cap = ncap;
 	}
-	char *req = s->wbuf + s->wlen;
+	char *req = (char *)out;
 	memcpy(req, "send\t", 5);
 	ncrypto_hex(req + 5, s->key, 32); /* writes 64 digits and a NUL, overwritten next */
 	req[69] = '\t';
 	ncrypto_hex(req + 70, (const uint8_t *)text, len);
 	req[70 + 2 * len] = '\n';
-	s->wlen += total;
-	s->wend[k] = s->wlen;
+	nbuf_q_commit(&s->wq, total);
+	s->wend[k] = nbuf_q_len(&s->wq);
 	return 0;
 }
 
@@ -219,7 +217,7 @@ static int queue_text(struct send_state *s, const char *text, size_t len)
 	}
 	s->n_msgs++;
 	s->n_waiting++;
-	if (s->fd >= 0 && s->wlen >= SEND_WBUF_FLUSH)
+	if (s->fd >= 0 && nbuf_q_len(&s->wq) >= SEND_WBUF_FLUSH)
 		remote_flush(s);
 	return 0;
 }
@@ -399,12 +397,10 @@ static char *join_words(char *const *words, size_t n, size_t *len)
 	return text;
 }
 
-static void remote_flush(struct send_state *s);
-
 static int finish(struct send_state *s)
 {
 	size_t queued = 0;
-	if (s->fd >= 0 && s->wlen > 0)
+	if (s->fd >= 0 && nbuf_q_len(&s->wq) > 0)
 		remote_flush(s); /* after a stop: they go; after the node left: they fail */
 	for (size_t i = 0; i < s->n_msgs; i++) {
 		if (s->msgs[i].status == ST_WAITING) {
@@ -426,7 +422,7 @@ static int finish(struct send_state *s)
 static void run(struct send_state *s, int64_t deadline)
 {
 	while (!*s->cli->stop && !s->remote_gone && !all_settled(s)) {
-		if (s->fd >= 0 && s->wlen > 0) {
+		if (s->fd >= 0 && nbuf_q_len(&s->wq) > 0) {
 			remote_flush(s); /* what this turn queued goes before we wait */
 			continue;
 		}
@@ -645,6 +641,7 @@ int cli_send_run(struct cli *cli)
 	s.cli = cli;
 	s.fd = -1;
 	s.deadline = -1;
+	nbuf_q_init(&s.wq, SEND_WBUF_MAX);
 	if (!use_stdin) {
 		if (!(text = join_words(cli->words, cli->n_words, &text_len))) {
 			cli_error("out of memory");
@@ -697,7 +694,7 @@ int cli_send_run(struct cli *cli)
 	free(s.msgs);
 	free(s.line);
 	free(s.rbuf);
-	free(s.wbuf);
+	nbuf_q_clear(&s.wq);
 	free(s.wend);
 	free(text);
 	return r;
