@@ -2502,7 +2502,7 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 	 * and peer_pump sends nothing before that commit. */
 	if ((r = batch_open_durable(n)) != 0)
 		return r;
-	int64_t ts = text_now_ms();
+	int64_t ts = (int64_t)now; /* the time the id begins with */
 	if ((r = store_msg_queue(n->store, key, mid, ts, text, len, &s)) != 0)
 		return r;
 	p->pending++;
