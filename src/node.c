@@ -67,6 +67,8 @@ struct peer {
 	int64_t doubt_since; /* a beacon put the session in doubt (moved peer); 0 = no */
 	uint64_t read_sent;  /* the READ seq it was last told */
 	int pump_due; /* send more once the open batch is committed */
+	int sent_early;	     /* sent what the open batch queued before its commit */
+	uint64_t lost_above; /* a failed commit forgot seqs above this it had sent; else max */
 	size_t pending; /* messages in the outbox for this peer */
 	/* A peer on several links beacons from each address (see peer_keep_addr):
 	 * pub.addr stays put while it works, the other is kept to fall back to. */
@@ -342,6 +344,7 @@ static struct peer *peer_add(struct node *n, const uint8_t key[static 32])
 	ident_fp(p->pub.fp, key);
 	snprintf(p->pub.nick, sizeof p->pub.nick, "%.8s", p->pub.fp);
 	p->backoff = NODE_DIAL_BACKOFF_MS;
+	p->lost_above = UINT64_MAX;
 	n->peers[n->n_peers++] = p;
 	return p;
 }
@@ -533,7 +536,7 @@ static void peer_dial(struct node *n, struct peer *p)
  * the outbox itself and never with per-session counters. While a batch is
  * open this only marks the peer: nothing leaves before its queueing is
  * durable, so batch_commit pumps. */
-static void peer_send_window(struct node *n, struct peer *p);
+static void peer_send_window(struct node *n, struct peer *p, int early);
 static int batch_open(struct node *n);
 
 static void peer_pump(struct node *n, struct peer *p)
@@ -544,14 +547,18 @@ static void peer_pump(struct node *n, struct peer *p)
 		p->pump_due = 1;
 		return;
 	}
-	peer_send_window(n, p);
+	peer_send_window(n, p, 0);
 }
 
 /* The sending half of peer_pump, for when every outbox message of p is
- * durable. The delivery attempts it records are bookkeeping: they join a
- * batch (opened here if none is) that commits without a sync, instead of
- * one fsync per message sent. */
-static void peer_send_window(struct node *n, struct peer *p)
+ * durable, or, early, before the open batch commits: then it sends only the
+ * messages that batch queued to p, and only when they are exactly what comes
+ * next, never a withdrawal (a GONE must not leave before its tombstone is on
+ * disk: a crash would turn the message back into one the peer skipped). The
+ * delivery attempts it records are bookkeeping: they join a batch (opened
+ * here if none is) that commits without a sync, instead of one fsync per
+ * message sent. */
+static void peer_send_window(struct node *n, struct peer *p, int early)
 {
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
@@ -575,6 +582,11 @@ static void peer_send_window(struct node *n, struct peer *p)
 	/* What this turn queued, when it is exactly what comes next. */
 	int own = p->n_txq && p->txq[0].seq == from + 1 && p->txq[p->n_txq - 1].seq <= upto;
 	count = 0;
+	if (early && !own) {
+		p->pump_due = 1; /* after the commit, then */
+		return;
+	}
+	p->sent_early = early;
 	if (own)
 		count = p->n_txq;
 	else if (store_outbox_range(n->store, p->pub.key, from, upto, NODE_WINDOW, &msgs, &count) !=
@@ -618,7 +630,7 @@ static void peer_send_window(struct node *n, struct peer *p)
 		p->sent_upto = w.seq;
 	}
 	if (first && p->conn)
-		conn_push(p->conn); /* before the attempts are recorded */
+		conn_push(p->conn); /* before the attempts are recorded (and the commit) */
 	if (first && store_outbox_attempt_range(n->store, p->pub.key, first, p->sent_upto, now,
 						NULL) != 0)
 		node_log(n, 1, "store: cannot count delivery attempts");
@@ -754,6 +766,13 @@ static void batch_commit(struct node *n)
 	int r;
 	if (!n->batch_open)
 		return;
+	/* What this batch queued leaves before the commit: the peer stores it
+	 * while our disk syncs, instead of after (docs/delivery.md, "Sending
+	 * before the commit"). ACKs and "queued" answers still wait for it. */
+	if (n->batch_durable)
+		for (size_t i = 0; i < n->n_peers; i++)
+			if (n->peers[i]->pump_due)
+				peer_send_window(n, n->peers[i], 1);
 	n->batch_open = 0;
 	if (n->batch_timer) {
 		loop_timer_cancel(n->loop, n->batch_timer);
@@ -764,9 +783,23 @@ static void batch_commit(struct node *n)
 		node_log(n, 1, "store: commit failed (%s); messages not acknowledged",
 			 store_errmsg(n->store));
 		(void)store_batch_rollback(n->store);
-		for (size_t i = 0; i < n->n_peers; i++)
-			txq_clear(n->peers[i]); /* not in the outbox after all */
+		for (size_t i = 0; i < n->n_peers; i++) {
+			struct peer *p = n->peers[i];
+			txq_clear(p); /* not in the outbox after all */
+			if (!p->sent_early)
+				continue;
+			/* The peer may store seqs we no longer know: the next ones
+			 * would be taken for them. Reconcile on a new session. */
+			uint64_t last_out = 0;
+			(void)!store_last_out(n->store, p->pub.key, &last_out);
+			if (last_out < p->lost_above)
+				p->lost_above = last_out;
+			if (p->conn)
+				conn_close(p->conn, 0, NERR_STORE);
+		}
 	}
+	for (size_t i = 0; i < n->n_peers; i++)
+		n->peers[i]->sent_early = 0;
 	/* ACKs first: the senders wait on them, a front end does not. */
 	for (size_t i = 0; i < n->n_ack_due; i++) {
 		struct peer *p = n->ack_due[i];
@@ -785,7 +818,7 @@ static void batch_commit(struct node *n)
 	 * attempts, so the others need not wait for it. */
 	for (size_t i = 0; i < n->n_peers; i++)
 		if (n->peers[i]->pump_due)
-			peer_send_window(n, n->peers[i]);
+			peer_send_window(n, n->peers[i], 0);
 	for (size_t i = 0; i < n->n_held; i++) {
 		if (r == 0)
 			emit(n, NODE_EV_MESSAGE, n->held[i].peer, &n->held[i].msg);
@@ -966,28 +999,43 @@ static void handle_gone(struct node *n, struct conn *c, struct peer *p, const ui
 }
 
 /* The first ACK of a session is the peer's last_in for us. Two histories can
- * disagree with it after a restore from an old copy:
- * - it is above every seq we ever assigned: our counter went backwards, and
- *   new messages would be taken for duplicates. Renumber the outbox after it.
+ * disagree with it after a crash or a restore from an old copy:
+ * - it is above a seq we may have given to a message after we forgot it: our
+ *   counter went backwards, and new messages would be taken for duplicates.
+ *   Renumber the outbox after it. The counter may have gone back below where
+ *   it stands now: a message leaves before the commit that stores it (a
+ *   power loss can take that commit), and this node may have queued more
+ *   since it started; so the counter as it was at the start (the mark of
+ *   store_boot_out_mark) or at a failed commit is the bound, not last_out.
+ *   The peer drops by id the messages it holds already.
  * - it is below what we consider delivered: the peer lost messages. Put them
  *   back into the outbox from our history, so it gets them (once) again.
  * Either way neither side waits forever for the other. */
 static void reconcile(struct node *n, struct peer *p, uint64_t acked)
 {
-	uint64_t last_out = 0;
+	uint64_t last_out = 0, mark = UINT64_MAX;
 	size_t moved = 0;
 	struct store_msg *msgs = NULL;
 	size_t count = 0;
 	txq_clear(p); /* the outbox may be renumbered or refilled below */
 	if (store_last_out(n->store, p->pub.key, &last_out) != 0)
 		return;
-	if (acked > last_out) {
+	int r = store_boot_out_get(n->store, p->pub.key, &mark);
+	if (r != 0 && r != NERR_NOTFOUND)
+		return;
+	if (r == 0 && store_boot_out_clear(n->store, p->pub.key) != 0)
+		return;
+	if (p->lost_above < mark)
+		mark = p->lost_above;
+	p->lost_above = UINT64_MAX;
+	if (acked > last_out || acked > mark) {
 		if (store_outbox_renumber(n->store, p->pub.key, acked, &moved) == 0)
 			node_log(n, 1,
 				 "%s already holds seq %llu from us, above our %llu: this home "
-				 "was restored from an older copy; %zu queued message(s) renumbered",
+				 "forgot messages it sent (a crash, or a restore from an older "
+				 "copy); %zu queued message(s) renumbered",
 				 p->pub.nick, (unsigned long long)acked,
-				 (unsigned long long)last_out, moved);
+				 (unsigned long long)(last_out < mark ? last_out : mark), moved);
 		return;
 	}
 	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
@@ -2251,6 +2299,12 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	snprintf(path, sizeof path, "%s/natter.db", cfg->home);
 	if ((r = store_open(&n->store, path)) != 0) {
 		snprintf(err, errlen, "cannot open the store %s: %s", path, nerr_str(r));
+		goto fail;
+	}
+	/* Before anything is queued: where each peer's counter stood at this
+	 * start (reconcile). A passive node holds no lock and sends nothing. */
+	if (!cfg->passive && (r = store_boot_out_mark(n->store)) != 0) {
+		snprintf(err, errlen, "cannot write the store %s: %s", path, nerr_str(r));
 		goto fail;
 	}
 	if ((r = set_nick(n, err, errlen)) != 0)

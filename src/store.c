@@ -126,6 +126,14 @@ static const char *const store_migrations[] = {
     "  SELECT k.n, s.last_out, s.last_in FROM seqs s JOIN keys k ON k.key = s.peer;"
     "DROP TABLE seqs;"
     "ALTER TABLE seqs_v5 RENAME TO seqs;",
+    /* 6: each peer's last_out as it was when this home's node last started, kept until that
+     * peer's first ACK after the start (store_boot_out_mark): a node sends a message before
+     * the commit that stores it is on disk, so after a power loss the peer may hold a seq
+     * the node has forgotten and is about to give to another message. */
+    "CREATE TABLE boot_out ("
+    "  peer INTEGER PRIMARY KEY,"
+    "  last_out INTEGER NOT NULL CHECK (last_out >= 0)"
+    ");",
 };
 
 #define STORE_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -173,6 +181,8 @@ enum store_stmt {
 	STMT_OUTBOX_EXPIRE,
 	STMT_KEY_GET,
 	STMT_KEY_ADD,
+	STMT_BOOT_OUT_GET,
+	STMT_BOOT_OUT_CLEAR,
 	STMT_COUNT
 };
 
@@ -310,6 +320,8 @@ static const char *const store_sql[STMT_COUNT] = {
 			    " AND n NOT IN (SELECT msg FROM outbox)",
     [STMT_KEY_GET] = "SELECT n FROM keys WHERE key = ?1",
     [STMT_KEY_ADD] = "INSERT INTO keys (key) VALUES (?1)",
+    [STMT_BOOT_OUT_GET] = "SELECT last_out FROM boot_out WHERE peer = ?1",
+    [STMT_BOOT_OUT_CLEAR] = "DELETE FROM boot_out WHERE peer = ?1",
 };
 
 /* Inside a batch the seq counters of the peers it touches live here and are
@@ -1391,6 +1403,49 @@ static int store_set_seq(struct store *st, const uint8_t *id, int64_t seq)
 	int r;
 	if ((r = store_bind_blob(st, s, 1, id, STORE_ID)) == 0 &&
 	    (r = store_bind_i64(st, s, 2, seq)) == 0)
+		r = store_run(st, s);
+	store_reset(s);
+	return r;
+}
+
+int store_boot_out_mark(struct store *st)
+{
+	if (st->in_batch)
+		return NERR_INTERNAL;
+	/* A mark left by an earlier start stays: that start's peer has not answered since, and
+	 * what was lost then lies above the older, lower counter. */
+	return store_exec(st, "INSERT OR IGNORE INTO boot_out (peer, last_out)"
+			      " SELECT peer, last_out FROM seqs");
+}
+
+int store_boot_out_get(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
+{
+	sqlite3_stmt *s = st->stmt[STMT_BOOT_OUT_GET];
+	int64_t pid;
+	int r = store_pid(st, peer, 0, &pid);
+	if (r != 0)
+		return r;
+	if (pid == 0)
+		return NERR_NOTFOUND;
+	if ((r = store_bind_i64(st, s, 1, pid)) == 0 && (r = store_step(st, s)) == 1) {
+		int64_t v = sqlite3_column_int64(s, 0);
+		*seq = v > 0 ? (uint64_t)v : 0;
+		r = 0;
+	} else if (r == 0) {
+		r = NERR_NOTFOUND;
+	}
+	store_reset(s);
+	return r;
+}
+
+int store_boot_out_clear(struct store *st, const uint8_t peer[static STORE_KEY])
+{
+	sqlite3_stmt *s = st->stmt[STMT_BOOT_OUT_CLEAR];
+	int64_t pid;
+	int r = store_pid(st, peer, 0, &pid);
+	if (r != 0 || pid == 0)
+		return r;
+	if ((r = store_bind_i64(st, s, 1, pid)) == 0)
 		r = store_run(st, s);
 	store_reset(s);
 	return r;

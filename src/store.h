@@ -171,6 +171,18 @@ int store_last_out(struct store *st, const uint8_t peer[static STORE_KEY], uint6
 int store_outbox_renumber(struct store *st, const uint8_t peer[static STORE_KEY],
 			  uint64_t after, size_t *count) STORE_WUR;
 
+/* At a node's start, outside a batch: remember each peer's last_out, durably, unless a mark
+ * from an earlier start is still there (docs/delivery.md, "Sending before the commit").
+ * NERR_STORE. */
+int store_boot_out_mark(struct store *st) STORE_WUR;
+
+/* The mark store_boot_out_mark left for peer; NERR_NOTFOUND when none, NERR_STORE. */
+int store_boot_out_get(struct store *st, const uint8_t peer[static STORE_KEY],
+		       uint64_t *seq) STORE_WUR;
+
+/* peer answered after the start: forget its mark. NERR_STORE. */
+int store_boot_out_clear(struct store *st, const uint8_t peer[static STORE_KEY]) STORE_WUR;
+
 /* peer lost messages we sent it (its store was restored from an older copy):
  * put our messages to peer with seq in [from, to] back into the outbox, state
  * "sent", in one transaction. *count is how many went back. NERR_USAGE for an

@@ -1163,6 +1163,56 @@ START_TEST(renumber_of_an_empty_outbox_sets_the_counter_to_after)
 }
 END_TEST
 
+/* A node's start marks each peer's counter; a later start keeps the older mark
+ * until the peer's first ACK clears it; a peer with no counter has none. */
+START_TEST(boot_out_mark_keeps_the_oldest_counter_until_cleared)
+{
+	struct tmp_home h;
+	uint8_t a[STORE_KEY], b[STORE_KEY], c[STORE_KEY];
+	uint64_t v = 99;
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	key_fill(b, sizeof b, 0xb2);
+	key_fill(c, sizeof c, 0xc3);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 3); /* seqs 1..3 */
+	queue_many(st, b, 10, 1);
+	ck_assert_int_eq(store_boot_out_get(st, a, &v), NERR_NOTFOUND);
+	ck_assert_int_eq(store_boot_out_mark(st), 0);
+	ck_assert_int_eq(store_boot_out_get(st, a, &v), 0);
+	ck_assert_uint_eq(v, 3);
+	ck_assert_int_eq(store_boot_out_get(st, b, &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(store_boot_out_get(st, c, &v), NERR_NOTFOUND);
+	ck_assert_int_eq(store_boot_out_clear(st, c), 0); /* unknown: nothing to clear */
+
+	/* More queued, then a second start before a answered: 3 stays. */
+	queue_many(st, a, 20, 2);
+	store_close(st);
+	st = open_ok(h.path);
+	ck_assert_int_eq(store_boot_out_mark(st), 0);
+	ck_assert_int_eq(store_boot_out_get(st, a, &v), 0);
+	ck_assert_uint_eq(v, 3);
+
+	/* a answered: cleared (inside a batch, as the node does), and the next start marks 5. */
+	ck_assert_int_eq(store_batch_begin_light(st), 0);
+	ck_assert_int_eq(store_boot_out_clear(st, a), 0);
+	ck_assert_int_eq(store_batch_commit(st), 0);
+	ck_assert_int_eq(store_boot_out_get(st, a, &v), NERR_NOTFOUND);
+	ck_assert_int_eq(store_boot_out_get(st, b, &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(store_boot_out_mark(st), 0);
+	ck_assert_int_eq(store_boot_out_get(st, a, &v), 0);
+	ck_assert_uint_eq(v, 5);
+	/* Not inside a batch: a mark must be on disk before anything is queued. */
+	ck_assert_int_eq(store_batch_begin(st), 0);
+	ck_assert_int_eq(store_boot_out_mark(st), NERR_INTERNAL);
+	ck_assert_int_eq(store_batch_rollback(st), 0);
+	store_close(st);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* New seqs that clash with delivered history fail the whole renumber: nothing moves. */
 START_TEST(renumber_that_fails_changes_nothing)
 {
@@ -2316,6 +2366,7 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, renumber_onto_seqs_overlapping_the_old_ones_succeeds);
 	STORE_ADD_TEST(s, renumber_called_again_renumbers_again);
 	STORE_ADD_TEST(s, renumber_of_an_empty_outbox_sets_the_counter_to_after);
+	STORE_ADD_TEST(s, boot_out_mark_keeps_the_oldest_counter_until_cleared);
 	STORE_ADD_TEST(s, renumber_that_fails_changes_nothing);
 	STORE_ADD_TEST(s, requeue_puts_delivered_messages_back_in_the_outbox_as_sent);
 	STORE_ADD_TEST(s, requeue_of_messages_already_in_the_outbox_adds_none);

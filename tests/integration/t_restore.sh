@@ -34,3 +34,37 @@ mv "$T/carol.bak" "$T/carol"
 expect_rc 0 n carol --send dave "third"
 wait_for 5 has "$T/dave.out" '"text":"third"' || fail "third was taken for a duplicate"
 has "$T/dave.out" '"seq":3,"text":"third"' || fail "third not renumbered: $(cat "$T/dave.out")"
+
+# The sender forgets a message it sent: a node sends what it queues before
+# the commit that stores it is on disk, and a power loss can take that
+# commit. Restoring an older copy of its home does the same. The peer holds
+# seq 2, and the sender gives seq 2 to its next message: that one must not be
+# taken for the forgotten one.
+start frank --json
+n erin --nick erin --id >/dev/null
+expect_rc 0 n erin --send frank "e1"
+cp -a "$T/erin" "$T/erin.bak"
+expect_rc 0 n erin --send frank "e2"
+rm -rf "$T/erin"
+mv "$T/erin.bak" "$T/erin"
+expect_rc 0 n erin --send frank "e3"
+wait_for 5 has "$T/frank.out" '"text":"e3"' || fail "e3 was taken for the forgotten e2"
+has "$T/frank.out" '"seq":3,"text":"e3"' || fail "e3 not renumbered: $(cat "$T/frank.out")"
+
+# Again, and this time the sender queues while the peer is away and starts
+# twice before it is back: the counter of the first start is the bound.
+cp -a "$T/erin" "$T/erin.bak"
+expect_rc 0 n erin --send frank "e4"
+rm -rf "$T/erin"
+mv "$T/erin.bak" "$T/erin"
+stop frank
+expect_rc 75 n erin --timeout 1 --send frank "e5" 2>/dev/null
+expect_rc 75 n erin --timeout 1 --send frank "e6" 2>/dev/null
+start frank --json
+expect_rc 0 n erin --send frank "e7"
+wait_for 5 has "$T/frank.out" '"text":"e7"' || fail "e7 not delivered: $(cat "$T/frank.out")"
+for w in 5 6 7; do
+	has "$T/frank.out" "\"seq\":$w,\"text\":\"e$w\"" ||
+		fail "e$w missing or not renumbered: $(cat "$T/frank.out")"
+done
+[ "$(n frank --history erin | grep -c .)" -eq 7 ] || fail "frank's history: $(n frank --history erin)"
