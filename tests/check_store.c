@@ -1163,6 +1163,36 @@ START_TEST(renumber_of_an_empty_outbox_sets_the_counter_to_after)
 }
 END_TEST
 
+/* The log stays when the last connection closes, at its size: a restarted node rewrites
+ * its blocks instead of growing a new file (docs/performance.md), and it is private. */
+START_TEST(store_close_keeps_the_log_file)
+{
+	struct tmp_home h;
+	struct stat sb;
+	char wal[160];
+	uint8_t a[STORE_KEY];
+	mode_t old = umask(0);
+	tmp_home_init(&h);
+	key_fill(a, sizeof a, 0xa1);
+	struct store *st = open_ok(h.path);
+	queue_many(st, a, 1, 50);
+	store_close(st);
+	snprintf(wal, sizeof wal, "%s-wal", h.path);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_gt(sb.st_size, 4096);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	off_t size = sb.st_size;
+	/* Everything is in the database file too: reopened, the rows are there. */
+	st = open_ok(h.path);
+	ck_assert_uint_eq(outbox_count(st, a), 50);
+	store_close(st);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_ge(sb.st_size, size);
+	umask(old);
+	tmp_home_clear(&h);
+}
+END_TEST
+
 /* A node's start marks each peer's counter; a later start keeps the older mark
  * until the peer's first ACK clears it; a peer with no counter has none. */
 START_TEST(boot_out_mark_keeps_the_oldest_counter_until_cleared)
@@ -2367,6 +2397,7 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, renumber_called_again_renumbers_again);
 	STORE_ADD_TEST(s, renumber_of_an_empty_outbox_sets_the_counter_to_after);
 	STORE_ADD_TEST(s, boot_out_mark_keeps_the_oldest_counter_until_cleared);
+	STORE_ADD_TEST(s, store_close_keeps_the_log_file);
 	STORE_ADD_TEST(s, renumber_that_fails_changes_nothing);
 	STORE_ADD_TEST(s, requeue_puts_delivered_messages_back_in_the_outbox_as_sent);
 	STORE_ADD_TEST(s, requeue_of_messages_already_in_the_outbox_adds_none);
