@@ -95,7 +95,7 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory check-run
 
-check-run: layers unit integration fuzz-regress lab-check
+check-run: layers unit integration bench-smoke fuzz-regress lab-check
 
 layers:
 	@sh tests/check-layers.sh

@@ -7,9 +7,12 @@
 #   make bench-peers         install mosquitto and libmosquitto-dev (apt-get) for
 #                            the peer column; without them it says "skipped"
 #   make bench-tools         only build the measuring programs (build/bench/)
+#   make bench-smoke         one run of tiny counts, in make check: every figure
+#                            must still come out (tests/check-bench.sh)
 #   make bench BENCH_NATTER=/path/to/natter   measure another build
 #
-# Nothing here runs in `make check`: a benchmark is not a timed test.
+# Only bench-smoke runs in `make check`, and it times nothing: a benchmark is
+# not a timed test.
 
 BENCH_DIR := build/bench
 BENCH_NATTER ?= $(CURDIR)/natter
@@ -22,7 +25,7 @@ BENCH_TOOLS := $(BENCH_DIR)/nb_ctl $(BENCH_DIR)/nb_tcp $(BENCH_DIR)/nb_crypto \
 # Build ./natter first unless another binary is named.
 BENCH_NATTER_DEP := $(if $(filter $(CURDIR)/natter,$(BENCH_NATTER)),natter)
 
-.PHONY: bench bench-tools bench-peers
+.PHONY: bench bench-tools bench-peers bench-smoke
 
 $(BENCH_DIR)/nb_%: bench/nb_%.c bench/nb_common.h
 	@mkdir -p $(BENCH_DIR)
@@ -49,6 +52,10 @@ bench-tools: $(BENCH_TOOLS)
 bench: $(BENCH_NATTER_DEP) bench-tools
 	@NATTER=$(BENCH_NATTER) BENCH_BIN=$(CURDIR)/$(BENCH_DIR) QUICK=$(QUICK) \
 		BENCH_JSON=$(CURDIR)/bench/results.json bash bench/bench.sh
+
+# In make check: one run of tiny counts gives every figure (tests/check-bench.sh).
+bench-smoke: build/san/natter bench-tools
+	@sh tests/check-bench.sh $(CURDIR)/build/san/natter $(CURDIR)/$(BENCH_DIR)
 
 bench-peers:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -10,24 +10,32 @@
 # loop is bounded in count and time; everything started here is killed on exit.
 #
 # Environment: NATTER (the release binary), BENCH_BIN (the built nb_* tools),
-# QUICK=1 for the short run, BENCH_JSON (default bench/results.json).
+# QUICK=1 for the short run, SMOKE=1 for one run of tiny counts (make check's
+# bench-smoke: does every step still give a number? its figures mean nothing),
+# BENCH_JSON (default bench/results.json).
 set -u -o pipefail
 
 NATTER=${NATTER:?set NATTER to the natter binary}
 BIN=${BENCH_BIN:?set BENCH_BIN to the folder of the nb_* tools}
 OUT_JSON=${BENCH_JSON:-bench/results.json}
 case ${QUICK:-} in '' | 0 | no) Q=0 ;; *) Q=1 ;; esac
+case ${SMOKE:-} in '' | 0 | no) ;; *) Q=2 ;; esac
+MODE=$(case $Q in 0) echo full ;; 1) echo QUICK ;; *) echo SMOKE ;; esac)
 
 RUNS=3
 SIZE=100
-if [ "$Q" = 1 ]; then
+SQL_ROWS=1000000 HIST_ROWS=100000 HIST_PEERS=50 IDLE_S=10
+if [ "$Q" = 2 ]; then
+	RUNS=1 STREAM_N=500 RTT_N=20 SEND_K=2 DISC_N=2 MESH_N=3
+	TCP_N=5000 CRYPTO_N=2000 FSYNC_N=20 SQL_SECS=1 SQL_ROWS=2000 EXEC_K=2
+	HIST_ROWS=2000 HIST_PEERS=5 IDLE_S=1
+elif [ "$Q" = 1 ]; then
 	STREAM_N=10000 RTT_N=200 SEND_K=10 DISC_N=5 MESH_N=10
 	TCP_N=200000 CRYPTO_N=50000 FSYNC_N=200 SQL_SECS=1 EXEC_K=10
 else
 	STREAM_N=100000 RTT_N=2000 SEND_K=20 DISC_N=20 MESH_N=50
 	TCP_N=1000000 CRYPTO_N=200000 FSYNC_N=1000 SQL_SECS=2 EXEC_K=20
 fi
-HIST_ROWS=100000 HIST_PEERS=50 IDLE_S=10
 MQTT_WINDOW=1024 # natter's NODE_WINDOW, for a like-for-like in-flight bound
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/natter-bench.XXXXXX")
@@ -141,9 +149,9 @@ limits() {
 		timeout 60 "$BIN/nb_crypto" "$CRYPTO_N" "$SIZE" >"$f.crypto" || fail crypto "nb_crypto failed"
 		ssp+=("$(kv "$f.crypto" ss_plain_per_s)") ssf+=("$(kv "$f.crypto" ss_frame_per_s)")
 		sg+=("$(kv "$f.crypto" sign_us)") vf+=("$(kv "$f.crypto" verify_us)")
-		timeout 60 "$BIN/nb_sqlite" insert "$T" 1 1000000 "$SQL_SECS" >"$f.sql1" || fail sqlite "insert 1 failed"
-		timeout 60 "$BIN/nb_sqlite" insert "$T" 100 1000000 "$SQL_SECS" >"$f.sql100" || fail sqlite "insert 100 failed"
-		timeout 60 "$BIN/nb_sqlite" insert "$T" 1000 1000000 "$SQL_SECS" >"$f.sql1000" || fail sqlite "insert 1000 failed"
+		timeout 60 "$BIN/nb_sqlite" insert "$T" 1 "$SQL_ROWS" "$SQL_SECS" >"$f.sql1" || fail sqlite "insert 1 failed"
+		timeout 60 "$BIN/nb_sqlite" insert "$T" 100 "$SQL_ROWS" "$SQL_SECS" >"$f.sql100" || fail sqlite "insert 100 failed"
+		timeout 60 "$BIN/nb_sqlite" insert "$T" 1000 "$SQL_ROWS" "$SQL_SECS" >"$f.sql1000" || fail sqlite "insert 1000 failed"
 		s1+=("$(kv "$f.sql1" rows_per_s)") s1p50+=("$(kv "$f.sql1" tx_p50_us)") s1p99+=("$(kv "$f.sql1" tx_p99_us)")
 		s100+=("$(kv "$f.sql100" rows_per_s)") s1000+=("$(kv "$f.sql1000" rows_per_s)")
 		timeout 60 "$BIN/nb_ctl" spawn "$EXEC_K" "$NATTER" --version >"$f.exec" || fail exec "natter --version failed"
@@ -399,7 +407,7 @@ peers() {
 # ---- run ----
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-say "bench: $([ "$Q" = 1 ] && echo QUICK || echo full) run of $NATTER in $T (load average $LOAD0)"
+say "bench: $MODE run of $NATTER in $T (load average $LOAD0)"
 limits
 pairs
 discovery
@@ -454,7 +462,7 @@ peer_cell=$(triple peer_mqtt 0)
 [ "$peer_cell" = skipped ] || peer_cell="mosquitto $peer_cell"
 {
 	echo
-	echo "natter bench ($([ "$Q" = 1 ] && echo QUICK || echo full)): medians of $RUNS runs (min–max); $(nproc) cores, $(uname -r)"
+	echo "natter bench ($MODE): medians of $RUNS runs (min–max); $(nproc) cores, $(uname -r)"
 	echo
 	row "figure" "natter" "limit" "ratio" "peer" "target"
 	row "stream msgs/s" "$(triple stream 0)" "$(fmt "${L[stream]}" 0)" "$(ratio "$(m stream)" "${L[stream]}" rate)" "$peer_cell" ">= 100,000"
@@ -487,7 +495,8 @@ jnum() { [ -z "${1:-}" ] || [ "$1" = skipped ] && echo null || echo "$1"; }
 jtrip() { local v=${R[$1]:-null}; set -- $v; [ "$1" = null ] || [ "$1" = skipped ] && { echo null; return; }; echo "[$1, ${2:-$1}, ${3:-$1}]"; }
 {
 	echo "{"
-	echo "  \"quick\": $([ "$Q" = 1 ] && echo true || echo false),"
+	echo "  \"quick\": $([ "$Q" = 0 ] && echo false || echo true),"
+	echo "  \"mode\": \"$MODE\","
 	echo "  \"stream_msgs_per_s\": $(jnum "$(m stream)"),"
 	echo "  \"stream_limit_msgs_per_s\": $(jnum "${L[stream]}"),"
 	echo "  \"rtt_p50_us\": $(jnum "$(m rtt_p50)"),"
