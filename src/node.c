@@ -93,8 +93,8 @@ struct peer {
 	} pex_tx;
 };
 
-/* A message as node_send queued it, kept so that the pump after the commit
- * can send it without reading it back from the store. */
+/* A message as node_send queued it, kept so that batch_commit can send it,
+ * just before the commit, without reading it back from the store. */
 struct txq_msg {
 	uint64_t seq;
 	int64_t ts_ms;
@@ -757,10 +757,11 @@ static void ack_due_add(struct node *n, struct peer *p)
 		n->ack_due[n->n_ack_due++] = p;
 }
 
-/* Commit the open batch, then (and only then) send the ACKs and the messages
- * it queued, and show what it received: an ACK always means durable. On a failed commit nothing is
- * shown or acknowledged, and the sessions involved are dropped so that their senders send again on
- * the next one. */
+/* Send the messages the open batch queued (those that may go early), commit it, then (and only
+ * then) send the ACKs and the other messages, answer "queued" and show what it received: an ACK
+ * always means durable. On a failed commit nothing is shown or acknowledged, and the sessions
+ * involved are dropped so that their senders send again on the next one (and that our early
+ * messages' peers reconcile). */
 static void batch_commit(struct node *n)
 {
 	int r;
@@ -2553,7 +2554,7 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 		mid[i] = (uint8_t)(now >> (40 - 8 * i));
 	node_id_random(n, mid + 6, sizeof mid - 6);
 	/* Queued in this turn's batch: many lines read at once cost one commit,
-	 * and peer_pump sends nothing before that commit. */
+	 * and peer_pump leaves the sending to that commit (batch_commit). */
 	if ((r = batch_open_durable(n)) != 0)
 		return r;
 	int64_t ts = (int64_t)now; /* the time the id begins with */
@@ -2561,7 +2562,7 @@ int node_send(struct node *n, const uint8_t key[static 32], const char *text, si
 		return r;
 	p->pending++;
 	if (p->up && p->synced)
-		txq_add(p, s, ts, mid, text, len); /* sent from memory after the commit */
+		txq_add(p, s, ts, mid, text, len); /* sent from memory at the commit */
 	memcpy(id, mid, 16);
 	*seq = s;
 	if (p->up)
