@@ -1011,47 +1011,60 @@ static void handle_gone(struct node *n, struct conn *c, struct peer *p, const ui
  *   The peer drops by id the messages it holds already.
  * - it is below what we consider delivered: the peer lost messages. Put them
  *   back into the outbox from our history, so it gets them (once) again.
- * Either way neither side waits forever for the other. */
-static void reconcile(struct node *n, struct peer *p, uint64_t acked)
+ * Either way neither side waits forever for the other. A renumbering below
+ * last_out needs every seq above the ACK to be in the outbox (so the moved
+ * messages cannot clash with delivered history); otherwise the peer lost
+ * messages we count as delivered, the second case. Non-zero when the store
+ * fails: then this ACK must settle nothing (it could cover a message that
+ * only shares a forgotten one's seq), and the mark stays. */
+static int reconcile(struct node *n, struct peer *p, uint64_t acked)
 {
 	uint64_t last_out = 0, mark = UINT64_MAX;
-	size_t moved = 0;
+	size_t moved = 0, count = 0, above = 0;
 	struct store_msg *msgs = NULL;
-	size_t count = 0;
+	int r;
 	txq_clear(p); /* the outbox may be renumbered or refilled below */
-	if (store_last_out(n->store, p->pub.key, &last_out) != 0)
-		return;
-	int r = store_boot_out_get(n->store, p->pub.key, &mark);
+	if ((r = store_last_out(n->store, p->pub.key, &last_out)) != 0)
+		return r;
+	int marked = (r = store_boot_out_get(n->store, p->pub.key, &mark)) == 0;
 	if (r != 0 && r != NERR_NOTFOUND)
-		return;
-	if (r == 0 && store_boot_out_clear(n->store, p->pub.key) != 0)
-		return;
+		return r;
 	if (p->lost_above < mark)
 		mark = p->lost_above;
-	p->lost_above = UINT64_MAX;
-	if (acked > last_out || acked > mark) {
-		if (store_outbox_renumber(n->store, p->pub.key, acked, &moved) == 0)
-			node_log(n, 1,
-				 "%s already holds seq %llu from us, above our %llu: this home "
-				 "forgot messages it sent (a crash, or a restore from an older "
-				 "copy); %zu queued message(s) renumbered",
-				 p->pub.nick, (unsigned long long)acked,
-				 (unsigned long long)(last_out < mark ? last_out : mark), moved);
-		return;
-	}
-	if (store_outbox_list(n->store, p->pub.key, &msgs, &count) != 0)
-		return;
+	if ((r = store_outbox_list(n->store, p->pub.key, &msgs, &count)) != 0)
+		return r;
 	uint64_t base = count ? msgs[0].seq : last_out + 1;
+	for (size_t i = 0; i < count; i++)
+		above += msgs[i].seq > acked;
 	store_msgs_free(msgs, count);
-	if (acked + 1 < base &&
-	    store_outbox_requeue(n->store, p->pub.key, acked + 1, base - 1, &moved) == 0 && moved) {
-		p->pending += moved;
+	if (acked > last_out || (acked > mark && above == last_out - acked)) {
+		if ((r = store_outbox_renumber(n->store, p->pub.key, acked, &moved)) != 0)
+			return r;
 		node_log(n, 1,
-			 "%s lost messages %llu..%llu we sent (restored from an older copy?); "
-			 "sending %zu again",
-			 p->pub.nick, (unsigned long long)acked + 1, (unsigned long long)base - 1,
-			 moved);
+			 "%s already holds seq %llu from us, above our %llu: this home forgot "
+			 "messages it sent (a crash, or a restore from an older copy); %zu "
+			 "queued message(s) renumbered",
+			 p->pub.nick, (unsigned long long)acked,
+			 (unsigned long long)(last_out < mark ? last_out : mark), moved);
+	} else if (acked + 1 < base) {
+		if ((r = store_outbox_requeue(n->store, p->pub.key, acked + 1, base - 1, &moved)) !=
+		    0)
+			return r;
+		p->pending += moved;
+		if (moved)
+			node_log(n, 1,
+				 "%s lost messages %llu..%llu we sent (restored from an older "
+				 "copy?); sending %zu again",
+				 p->pub.nick, (unsigned long long)acked + 1,
+				 (unsigned long long)base - 1, moved);
 	}
+	/* Settled: the next session compares with last_out alone. A clear lost
+	 * in a crash leaves a mark below last_out, which costs at most messages
+	 * sent again under new seqs (the peer drops them by id). */
+	if (marked)
+		(void)!store_boot_out_clear(n->store, p->pub.key);
+	p->lost_above = UINT64_MAX;
+	return 0;
 }
 
 static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uint8_t *data,
@@ -1072,8 +1085,13 @@ static void handle_ack(struct node *n, struct conn *c, struct peer *p, const uin
 	 * in the outbox (reconcile runs only at the first): bound the queries. */
 	uint64_t after = p->synced ? p->acked_upto : 0;
 	if (!p->synced) {
+		if (reconcile(n, p, seq) != 0) {
+			node_log(n, 1, "store: cannot reconcile with %s: %s", p->pub.nick,
+				 store_errmsg(n->store));
+			conn_close(c, 0, NERR_STORE);
+			return;
+		}
 		p->synced = 1;
-		reconcile(n, p, seq);
 	} else if (seq <= p->acked_upto) {
 		return;
 	}
