@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nerr.h"
@@ -813,6 +814,35 @@ int store_checkpoint(struct store *st)
 	return 0;
 }
 
+/* Switching a new file to WAL needs it alone, and SQLite does not wait (with the busy
+ * handler) for another process that has it, such as a second natter making the same new home
+ * at the same moment (`natter --id` beside a starting node): "database is locked" at once.
+ * So wait here, as long as the busy timeout. */
+static int store_use_wal(struct store *st)
+{
+	for (int waited_ms = 0;; waited_ms += 2) {
+		sqlite3_stmt *s = NULL;
+		int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode = WAL", -1, &s, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *mode = (const char *)sqlite3_column_text(s, 0);
+			int wal = mode && strcmp(mode, "wal") == 0;
+			sqlite3_finalize(s);
+			if (wal)
+				return 0;
+			snprintf(st->err, sizeof st->err, "the store cannot use a write-ahead log");
+			return NERR_STORE;
+		}
+		if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= STORE_BUSY_MS) {
+			int r = store_fail(st);
+			sqlite3_finalize(s);
+			return r;
+		}
+		sqlite3_finalize(s);
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int store_open(struct store **out, const char *path)
 {
 	int r = NERR_INTERNAL;
@@ -834,7 +864,7 @@ int store_open(struct store **out, const char *path)
 		goto out;
 	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	if ((r = store_exec(st, "PRAGMA journal_mode = WAL")) != 0)
+	if ((r = store_use_wal(st)) != 0)
 		goto out;
 	/* FULL, not WAL's usual NORMAL: we acknowledge a message once committed, so a commit
 	 * must survive power loss, and NORMAL can lose the last ones. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "nerr.h"
@@ -671,6 +672,42 @@ START_TEST(store_file_mode_is_0600)
 	store_close(st);
 	umask(old);
 	tmp_home_clear(&h);
+}
+END_TEST
+
+/* Two processes make the same new store at the same moment (`natter --id` beside a starting
+ * node): both open it. SQLite's switch to WAL does not wait for the other by itself. */
+START_TEST(two_processes_opening_a_new_store_at_once_both_succeed)
+{
+	for (int round = 0; round < 20; round++) {
+		struct tmp_home h;
+		int go[2];
+		tmp_home_init(&h);
+		ck_assert_int_eq(pipe(go), 0);
+		pid_t child = fork();
+		ck_assert_int_ge(child, 0);
+		char c;
+		if (child == 0) {
+			struct store *st = NULL;
+			close(go[1]);
+			if (read(go[0], &c, 1) != 0) /* released when the parent closes it */
+				_exit(3);
+			int r = store_open(&st, h.path);
+			store_close(st);
+			_exit(r == 0 ? 0 : 1);
+		}
+		close(go[0]);
+		close(go[1]); /* both start now */
+		struct store *st = NULL;
+		int r = store_open(&st, h.path);
+		store_close(st);
+		int status = 0;
+		ck_assert_int_eq(waitpid(child, &status, 0), child);
+		ck_assert_msg(r == 0, "round %d: this process could not open the new store", round);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "round %d: the other process could not open the new store", round);
+		tmp_home_clear(&h);
+	}
 }
 END_TEST
 
@@ -2398,6 +2435,7 @@ Suite *store_suite(void)
 	STORE_ADD_TEST(s, renumber_of_an_empty_outbox_sets_the_counter_to_after);
 	STORE_ADD_TEST(s, boot_out_mark_keeps_the_oldest_counter_until_cleared);
 	STORE_ADD_TEST(s, store_close_keeps_the_log_file);
+	STORE_ADD_TEST(s, two_processes_opening_a_new_store_at_once_both_succeed);
 	STORE_ADD_TEST(s, renumber_that_fails_changes_nothing);
 	STORE_ADD_TEST(s, requeue_puts_delivered_messages_back_in_the_outbox_as_sent);
 	STORE_ADD_TEST(s, requeue_of_messages_already_in_the_outbox_adds_none);
