@@ -11,8 +11,9 @@ wait_for 5 sh -c "$(command -v "$NATTER") --home '$T/alice' --iface lo --group '
 	fail "alice does not see bob online: $(peers alice)"
 wait_for 5 sh -c "$(command -v "$NATTER") --home '$T/bob' --iface lo --group '$GROUP' --peers | grep -q '^alice	$afp	online	127.0.0.1:'" ||
 	fail "bob does not see alice online: $(peers bob)"
-n alice --peers --json >"$T/pj"
-has "$T/pj" "{\"nick\":\"bob\",\"fp\":\"$bfp\",\"online\":true,\"addr\":\"127.0.0.1:" || fail "bad --peers --json: $(cat "$T/pj")"
+n alice --peers --json >"$T/pj" 2>"$T/pj.err"
+has "$T/pj" "{\"nick\":\"bob\",\"fp\":\"$bfp\",\"online\":true,\"addr\":\"127.0.0.1:" ||
+	fail "bad --peers --json: $(cat "$T/pj") (stderr: $(cat "$T/pj.err"))"
 has "$T/pj" '"verified":false,"alias":null,"nick_conflict":false,"via":"lan"}' || fail "bad --peers --json tail: $(cat "$T/pj")"
 
 expect_rc 0 n bob --send alice "to alice	with a tab"
