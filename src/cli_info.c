@@ -196,8 +196,9 @@ static int peers_from_store(struct cli *cli, struct node_peer **out, size_t *cou
 		return EX_USAGE_;
 	if (access(path, F_OK) != 0)
 		return EX_OK_;
-	if ((r = store_open(&st, path)) != 0) {
-		cli_error("cannot open %s: %s", path, nerr_str(r));
+	char why[256];
+	if ((r = store_open_why(&st, path, why, sizeof why)) != 0) {
+		cli_error("cannot open the store %s: %s", path, why);
 		return EX_IOERR_;
 	}
 	if ((r = store_peer_list(st, &sp, &n)) != 0) {

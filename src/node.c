@@ -2316,8 +2316,9 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 		goto fail;
 	}
 	snprintf(path, sizeof path, "%s/natter.db", cfg->home);
-	if ((r = store_open(&n->store, path)) != 0) {
-		snprintf(err, errlen, "cannot open the store %s: %s", path, nerr_str(r));
+	char why[256];
+	if ((r = store_open_why(&n->store, path, why, sizeof why)) != 0) {
+		snprintf(err, errlen, "cannot open the store %s: %s", path, why);
 		goto fail;
 	}
 	/* Before anything is queued: where each peer's counter stood at this

@@ -845,10 +845,18 @@ static int store_use_wal(struct store *st)
 
 int store_open(struct store **out, const char *path)
 {
+	return store_open_why(out, path, NULL, 0);
+}
+
+int store_open_why(struct store **out, const char *path, char *why, size_t cap)
+{
 	int r = NERR_INTERNAL;
 	struct store *st = NULL;
-	if ((r = store_create_private(path)) != 0)
+	if ((r = store_create_private(path)) != 0) {
+		if (why)
+			snprintf(why, cap, "%s", strerror(errno));
 		goto out;
+	}
 	if (!(st = calloc(1, sizeof *st))) {
 		r = NERR_NOMEM;
 		goto out;
@@ -888,6 +896,10 @@ int store_open(struct store **out, const char *path)
 	st = NULL;
 	r = 0;
 out:
+	if (r != 0 && why && st)
+		snprintf(why, cap, "%s", st->err[0] ? st->err : nerr_str(r));
+	else if (r != 0 && why && r != NERR_SYSTEM)
+		snprintf(why, cap, "%s", nerr_str(r));
 	store_close(st);
 	return r;
 }

@@ -78,6 +78,10 @@ struct store_msg {
  * (including a file that is not a database), NERR_NOMEM. */
 int store_open(struct store **out, const char *path) STORE_WUR;
 
+/* store_open, and on failure a one-line reason in why (cap bytes): the system's or SQLite's
+ * message ("file is not a database", "database is locked"), or what the schema version says. */
+int store_open_why(struct store **out, const char *path, char *why, size_t cap) STORE_WUR;
+
 /* Finalize everything and close; an open batch is rolled back. NULL is a no-op. */
 void store_close(struct store *st);
 

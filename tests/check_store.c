@@ -633,6 +633,11 @@ START_TEST(opening_a_newer_schema_version_fails)
 	st = (struct store *)&h; /* a sentinel: must stay as it is */
 	ck_assert_int_eq(store_open(&st, h.path), NERR_VERSION);
 	ck_assert_ptr_eq(st, (struct store *)&h);
+	/* And it says so, with both versions. */
+	char why[128];
+	const char *want = "schema version 99; this natter knows up to ";
+	ck_assert_int_eq(store_open_why(&st, h.path, why, sizeof why), NERR_VERSION);
+	ck_assert_msg(strncmp(why, want, strlen(want)) == 0, "why: %s", why);
 	tmp_home_clear(&h);
 }
 END_TEST

@@ -28,3 +28,18 @@ expect_rc 64 "$NATTER" --timeout -1 --send alice x
 expect_rc 69 n carol --iface nosuchif0 --send alice x
 "$NATTER" --help | grep -q -- "--send PEER" || fail "--help"
 "$NATTER" --version | grep -qE '^natter [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+
+# A store that cannot be opened: exit 74 and one line that says why, for the
+# node and for the listings that read the store themselves.
+n dora --id >/dev/null
+rm -f "$T/dora/natter.db-wal" "$T/dora/natter.db-shm"
+echo "not a database, not at all, whatever SQLite may think of it at first" >"$T/dora/natter.db"
+for what in --listen --outbox "--peers --cached"; do
+	# shellcheck disable=SC2086 # $what is two words once
+	n dora $what >/dev/null 2>"$T/e74"
+	rc=$?
+	[ $rc -eq 74 ] || fail "dora $what on a broken store: exit $rc"
+	has "$T/e74" "cannot open the store $T/dora/natter.db: file is not a database" ||
+		fail "dora $what: $(cat "$T/e74")"
+	[ "$(wc -l <"$T/e74")" -eq 1 ] || fail "dora $what: more than one line: $(cat "$T/e74")"
+done
