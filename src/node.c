@@ -784,23 +784,25 @@ static void batch_commit(struct node *n)
 		node_log(n, 1, "store: commit failed (%s); messages not acknowledged",
 			 store_errmsg(n->store));
 		(void)store_batch_rollback(n->store);
-		for (size_t i = 0; i < n->n_peers; i++) {
-			struct peer *p = n->peers[i];
-			txq_clear(p); /* not in the outbox after all */
-			if (!p->sent_early)
-				continue;
-			/* The peer may store seqs we no longer know: the next ones
-			 * would be taken for them. Reconcile on a new session. */
-			uint64_t last_out = 0;
-			(void)!store_last_out(n->store, p->pub.key, &last_out);
-			if (last_out < p->lost_above)
-				p->lost_above = last_out;
-			if (p->conn)
-				conn_close(p->conn, 0, NERR_STORE);
-		}
 	}
-	for (size_t i = 0; i < n->n_peers; i++)
-		n->peers[i]->sent_early = 0;
+	for (size_t i = 0; i < n->n_peers; i++) {
+		struct peer *p = n->peers[i];
+		int early = p->sent_early;
+		p->sent_early = 0;
+		if (r == 0)
+			continue;
+		txq_clear(p); /* not in the outbox after all */
+		if (!early)
+			continue;
+		/* The peer may store seqs we no longer know: the next ones would be
+		 * taken for them. Reconcile on a new session. */
+		uint64_t last_out = 0;
+		(void)!store_last_out(n->store, p->pub.key, &last_out);
+		if (last_out < p->lost_above)
+			p->lost_above = last_out;
+		if (p->conn)
+			conn_close(p->conn, 0, NERR_STORE);
+	}
 	/* ACKs first: the senders wait on them, a front end does not. */
 	for (size_t i = 0; i < n->n_ack_due; i++) {
 		struct peer *p = n->ack_due[i];
@@ -2324,7 +2326,8 @@ int node_new(struct node **out, const struct node_config *cfg, node_event_fn fn,
 	/* Before anything is queued: where each peer's counter stood at this
 	 * start (reconcile). A passive node holds no lock and sends nothing. */
 	if (!cfg->passive && (r = store_boot_out_mark(n->store)) != 0) {
-		snprintf(err, errlen, "cannot write the store %s: %s", path, nerr_str(r));
+		snprintf(err, errlen, "cannot write the store %s: %s", path,
+			 store_errmsg(n->store));
 		goto fail;
 	}
 	if ((r = set_nick(n, err, errlen)) != 0)

@@ -852,11 +852,8 @@ int store_open_why(struct store **out, const char *path, char *why, size_t cap)
 {
 	int r = NERR_INTERNAL;
 	struct store *st = NULL;
-	if ((r = store_create_private(path)) != 0) {
-		if (why)
-			snprintf(why, cap, "%s", strerror(errno));
+	if ((r = store_create_private(path)) != 0)
 		goto out;
-	}
 	if (!(st = calloc(1, sizeof *st))) {
 		r = NERR_NOMEM;
 		goto out;
@@ -896,10 +893,11 @@ int store_open_why(struct store **out, const char *path, char *why, size_t cap)
 	st = NULL;
 	r = 0;
 out:
-	if (r != 0 && why && st)
-		snprintf(why, cap, "%s", st->err[0] ? st->err : nerr_str(r));
-	else if (r != 0 && why && r != NERR_SYSTEM)
-		snprintf(why, cap, "%s", nerr_str(r));
+	if (r != 0 && why)
+		snprintf(why, cap, "%s",
+			 st && st->err[0]   ? st->err
+			 : r == NERR_SYSTEM ? strerror(errno)
+					    : nerr_str(r));
 	store_close(st);
 	return r;
 }
@@ -1468,13 +1466,9 @@ int store_boot_out_mark(struct store *st)
 int store_boot_out_get(struct store *st, const uint8_t peer[static STORE_KEY], uint64_t *seq)
 {
 	sqlite3_stmt *s = st->stmt[STMT_BOOT_OUT_GET];
-	int64_t pid;
-	int r = store_pid(st, peer, 0, &pid);
-	if (r != 0)
-		return r;
-	if (pid == 0)
-		return NERR_NOTFOUND;
-	if ((r = store_bind_i64(st, s, 1, pid)) == 0 && (r = store_step(st, s)) == 1) {
+	/* An unknown key binds 0, which no row has. */
+	int r = store_bind_peer(st, s, 1, peer, 0);
+	if (r == 0 && (r = store_step(st, s)) == 1) {
 		int64_t v = sqlite3_column_int64(s, 0);
 		*seq = v > 0 ? (uint64_t)v : 0;
 		r = 0;
@@ -1488,11 +1482,8 @@ int store_boot_out_get(struct store *st, const uint8_t peer[static STORE_KEY], u
 int store_boot_out_clear(struct store *st, const uint8_t peer[static STORE_KEY])
 {
 	sqlite3_stmt *s = st->stmt[STMT_BOOT_OUT_CLEAR];
-	int64_t pid;
-	int r = store_pid(st, peer, 0, &pid);
-	if (r != 0 || pid == 0)
-		return r;
-	if ((r = store_bind_i64(st, s, 1, pid)) == 0)
+	int r = store_bind_peer(st, s, 1, peer, 0);
+	if (r == 0)
 		r = store_run(st, s);
 	store_reset(s);
 	return r;
