@@ -39,6 +39,14 @@ static void tmp_home_clear(struct tmp_home *h)
 	rmdir(h->dir);
 }
 
+/* stat(2) of the store's log file, which must exist. */
+static void stat_wal(const struct tmp_home *h, struct stat *sb)
+{
+	char wal[160];
+	snprintf(wal, sizeof wal, "%s-wal", h->path);
+	ck_assert_int_eq(stat(wal, sb), 0);
+}
+
 static struct store *open_ok(const char *path)
 {
 	struct store *st = NULL;
@@ -662,7 +670,6 @@ START_TEST(store_file_mode_is_0600)
 {
 	struct tmp_home h;
 	struct stat sb;
-	char wal[160];
 	uint8_t a[STORE_KEY];
 	mode_t old = umask(0);
 	tmp_home_init(&h);
@@ -671,8 +678,7 @@ START_TEST(store_file_mode_is_0600)
 	queue_ok(st, a, 1, 100, "one");
 	ck_assert_int_eq(stat(h.path, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
-	snprintf(wal, sizeof wal, "%s-wal", h.path);
-	ck_assert_int_eq(stat(wal, &sb), 0);
+	stat_wal(&h, &sb);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
 	store_close(st);
 	umask(old);
@@ -1211,7 +1217,6 @@ START_TEST(store_close_keeps_the_log_file)
 {
 	struct tmp_home h;
 	struct stat sb;
-	char wal[160];
 	uint8_t a[STORE_KEY];
 	mode_t old = umask(0);
 	tmp_home_init(&h);
@@ -1219,8 +1224,7 @@ START_TEST(store_close_keeps_the_log_file)
 	struct store *st = open_ok(h.path);
 	queue_many(st, a, 1, 50);
 	store_close(st);
-	snprintf(wal, sizeof wal, "%s-wal", h.path);
-	ck_assert_int_eq(stat(wal, &sb), 0);
+	stat_wal(&h, &sb);
 	ck_assert_int_gt(sb.st_size, 4096);
 	ck_assert_uint_eq(sb.st_mode & 07777, 0600);
 	off_t size = sb.st_size;
@@ -1228,7 +1232,7 @@ START_TEST(store_close_keeps_the_log_file)
 	st = open_ok(h.path);
 	ck_assert_uint_eq(outbox_count(st, a), 50);
 	store_close(st);
-	ck_assert_int_eq(stat(wal, &sb), 0);
+	stat_wal(&h, &sb);
 	ck_assert_int_ge(sb.st_size, size);
 	umask(old);
 	tmp_home_clear(&h);

@@ -2,18 +2,19 @@
 # taken for a duplicate. A recipient that lost messages gets them again from
 # the sender's history; a sender whose counter went back is renumbered.
 . ./lib.sh
+keep() { cp -a "$T/$1" "$T/$1.bak"; }               # NAME: a copy of its home, as it is
+restore() { rm -rf "$T/$1" && mv "$T/$1.bak" "$T/$1"; } # NAME: back to that copy
 
 # The recipient loses "two" and "three".
 start alice --json
 expect_rc 0 n bob --nick bob --send alice "one"
 stop alice
-cp -a "$T/alice" "$T/alice.bak"
+keep alice
 start alice --json
 expect_rc 0 n bob --send alice "two"
 expect_rc 0 n bob --send alice "three"
 stop alice
-rm -rf "$T/alice"
-mv "$T/alice.bak" "$T/alice"
+restore alice
 start alice --json
 expect_rc 0 n bob --send alice "four"
 wait_for 5 has "$T/alice.out" '"text":"four"' || fail "four not delivered"
@@ -26,11 +27,10 @@ n alice --history bob >"$T/h1"
 # The sender's counter goes back: carol restored before she sent anything.
 start dave --json
 n carol --nick carol --id >/dev/null
-cp -a "$T/carol" "$T/carol.bak"
+keep carol
 expect_rc 0 n carol --send dave "first"
 expect_rc 0 n carol --send dave "second"
-rm -rf "$T/carol"
-mv "$T/carol.bak" "$T/carol"
+restore carol
 expect_rc 0 n carol --send dave "third"
 wait_for 5 has "$T/dave.out" '"text":"third"' || fail "third was taken for a duplicate"
 has "$T/dave.out" '"seq":3,"text":"third"' || fail "third not renumbered: $(cat "$T/dave.out")"
@@ -43,20 +43,18 @@ has "$T/dave.out" '"seq":3,"text":"third"' || fail "third not renumbered: $(cat 
 start frank --json
 n erin --nick erin --id >/dev/null
 expect_rc 0 n erin --send frank "e1"
-cp -a "$T/erin" "$T/erin.bak"
+keep erin
 expect_rc 0 n erin --send frank "e2"
-rm -rf "$T/erin"
-mv "$T/erin.bak" "$T/erin"
+restore erin
 expect_rc 0 n erin --send frank "e3"
 wait_for 5 has "$T/frank.out" '"text":"e3"' || fail "e3 was taken for the forgotten e2"
 has "$T/frank.out" '"seq":3,"text":"e3"' || fail "e3 not renumbered: $(cat "$T/frank.out")"
 
 # Again, and this time the sender queues while the peer is away and starts
 # twice before it is back: the counter of the first start is the bound.
-cp -a "$T/erin" "$T/erin.bak"
+keep erin
 expect_rc 0 n erin --send frank "e4"
-rm -rf "$T/erin"
-mv "$T/erin.bak" "$T/erin"
+restore erin
 stop frank
 expect_rc 75 n erin --timeout 1 --send frank "e5" 2>/dev/null
 expect_rc 75 n erin --timeout 1 --send frank "e6" 2>/dev/null
